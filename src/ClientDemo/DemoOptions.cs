@@ -1,0 +1,43 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace EventStore.ClientDemo;
+
+/// <summary>How the demo reaches the cluster: fixed service and cluster ids, a configurable gateway port.</summary>
+/// <param name="GatewayPort">The local silo's gateway port.</param>
+internal sealed record DemoOptions(int GatewayPort)
+{
+    /// <summary>The Orleans service id the silo uses.</summary>
+    public const string ServiceId = "agent-event-store";
+
+    /// <summary>The Orleans cluster id the silo uses.</summary>
+    public const string ClusterId = "dev";
+
+    /// <summary>The gateway port used when none is given.</summary>
+    public const int DefaultGatewayPort = 30000;
+
+    /// <summary>Configuration key of the gateway port (environment: <c>Demo__GatewayPort</c>).</summary>
+    public const string GatewayPortKey = "Demo:GatewayPort";
+
+    /// <summary>Maps the <c>--gateway-port N</c> switch onto <see cref="GatewayPortKey"/>.</summary>
+    public static IDictionary<string, string> SwitchMappings { get; } =
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["--gateway-port"] = GatewayPortKey };
+
+    /// <summary>Reads the options; throws <see cref="FormatException"/> with a readable message when the port is invalid.</summary>
+    public static DemoOptions From(IConfiguration configuration)
+    {
+        var raw = configuration[GatewayPortKey];
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return new DemoOptions(DefaultGatewayPort);
+        }
+
+        if (!int.TryParse(raw.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new FormatException(
+                $"Invalid gateway port '{raw}': expected a whole number between 1 and 65535 (use --gateway-port N).");
+        }
+
+        return new DemoOptions(port);
+    }
+}

@@ -1,0 +1,106 @@
+using EventStore.ClientDemo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+
+// Hosting only: read options, connect the Orleans client, run the scenario, print the summary, and
+// turn every outcome into a clear message and exit code.
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
+
+DemoOptions demoOptions;
+try
+{
+    builder.Configuration.AddCommandLine(args, DemoOptions.SwitchMappings);
+    demoOptions = DemoOptions.From(builder.Configuration);
+}
+catch (FormatException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    Console.Error.WriteLine("usage: dotnet run --project src/ClientDemo [-- --gateway-port N]");
+    return ExitCodes.BadArguments;
+}
+
+builder.UseOrleansClient(client => client
+    .UseLocalhostClustering(demoOptions.GatewayPort, DemoOptions.ServiceId, DemoOptions.ClusterId)
+    .UseConnectionRetryFilter(new GatewayRetryFilter(maxAttempts: 3, TimeSpan.FromSeconds(1), Console.Out)));
+
+using var host = builder.Build();
+var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+var gateway = $"localhost:{demoOptions.GatewayPort} (service '{DemoOptions.ServiceId}', cluster '{DemoOptions.ClusterId}')";
+
+Console.WriteLine($"Connecting to the event-store silo at {gateway}...");
+try
+{
+    await host.StartAsync(stopping);
+}
+catch (Exception ex) when (!stopping.IsCancellationRequested)
+{
+    Console.Error.WriteLine($"error: cannot reach the silo gateway at {gateway}: {ex.GetBaseException().Message}");
+    Console.Error.WriteLine("Start the silo first (dotnet run --project src/Silo), or pass --gateway-port N.");
+    return ExitCodes.SiloUnreachable;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("Cancelled.");
+    return ExitCodes.Cancelled;
+}
+
+int exitCode;
+try
+{
+    var client = host.Services.GetRequiredService<IClusterClient>();
+    var cast = new DemoCast(Guid.NewGuid());
+    var metadata = new Dictionary<string, string> { ["demo"] = "client-demo", ["run"] = cast.Suffix };
+    var log = new ReceiptLog(cast.CorrelationId, metadata, Console.Out);
+
+    Console.WriteLine($"Connected. Run {cast.Suffix}, correlation id {cast.CorrelationId}.");
+    Console.WriteLine($"  {"#",3}  {"event type",-23} {"aggregate",-30} {"ver",-4} {"position",-11} note");
+
+    await new DemoScenario(client, cast, log, Console.Out).RunAsync(stopping);
+    var missing = await new SummaryReport(client, cast, log, Console.Out).PrintAsync();
+
+    if (missing.Count > 0)
+    {
+        Console.Error.WriteLine($"error: the scenario did not append {missing.Count} event type(s): {string.Join(", ", missing)}");
+        exitCode = ExitCodes.DemoFailed;
+    }
+    else
+    {
+        Console.WriteLine();
+        Console.WriteLine("Demo completed successfully.");
+        exitCode = ExitCodes.Success;
+    }
+}
+catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Cancelled.");
+    exitCode = ExitCodes.Cancelled;
+}
+catch (Exception ex) when (ex is SiloUnavailableException or ConnectionFailedException or GatewayTooBusyException)
+{
+    Console.Error.WriteLine($"error: lost the connection to the silo at {gateway}: {ex.Message}");
+    exitCode = ExitCodes.SiloUnreachable;
+}
+catch (Exception ex)
+{
+    Console.Error.WriteLine($"error: the demo failed unexpectedly: {ex.GetType().FullName}: {ex.Message}");
+    exitCode = ExitCodes.DemoFailed;
+}
+
+try
+{
+    using var shutdownTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+    await host.StopAsync(shutdownTimeout.Token);
+}
+catch (Exception ex)
+{
+    Console.Error.WriteLine($"warning: the client did not shut down cleanly: {ex.Message}");
+}
+
+return exitCode;

@@ -1,0 +1,15 @@
+namespace EventStore.Errors;
+
+/// <summary>An argument of a command is invalid (empty id, value out of range, text too long…).</summary>
+[GenerateSerializer]
+public sealed class InvalidCommandException : EventStoreException
+{
+    /// <summary>Creates the error.</summary>
+    /// <param name="argument">The argument that is wrong.</param>
+    /// <param name="problem">What is wrong with it.</param>
+    public InvalidCommandException(string argument, string problem)
+        : base($"Invalid argument '{argument}': {problem}") => Argument = argument;
+
+    /// <summary>The argument that is wrong.</summary>
+    [Id(0)] public string Argument { get; private set; }
+}

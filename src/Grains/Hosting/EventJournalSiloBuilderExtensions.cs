@@ -1,0 +1,43 @@
+using EventStore.Journal;
+using EventStore.LogConsistency;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.EventSourcing;
+using Orleans.Runtime;
+
+namespace EventStore.Hosting;
+
+/// <summary>Registers the SQLite event journal on a silo.</summary>
+public static class EventJournalSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds the SQLite event journal and its log-consistency provider
+    /// (<see cref="SqliteJournalLogConsistencyProvider.ProviderName"/>). The schema is created and the
+    /// group-commit writer started when the silo starts; queued appends are committed when it stops.
+    /// </summary>
+    public static ISiloBuilder AddSqliteEventJournal(this ISiloBuilder builder, Action<SqliteJournalOptions>? configure = null)
+    {
+        var options = builder.Services.AddOptions<SqliteJournalOptions>();
+        if (configure is not null) options.Configure(configure);
+
+        builder.Services.TryAddSingleton<SqliteEventJournal>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalLifecycle>();
+        builder.Services.AddKeyedSingleton<ILogViewAdaptorFactory>(SqliteJournalLogConsistencyProvider.ProviderName,
+            (sp, _) => new SqliteJournalLogConsistencyProvider(sp.GetRequiredService<SqliteEventJournal>()));
+        builder.Services.TryAddSingleton<Factory<IGrainContext, ILogConsistencyProtocolServices>>(sp =>
+        {
+            var create = ActivatorUtilities.CreateFactory(typeof(JournalProtocolServices), [typeof(IGrainContext)]);
+            return context => (ILogConsistencyProtocolServices)create(sp, [context]);
+        });
+        return builder;
+    }
+
+    /// <summary>Starts the journal before grains run and stops it after they are gone.</summary>
+    private sealed class JournalLifecycle(SqliteEventJournal journal) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) =>
+            lifecycle.Subscribe(nameof(SqliteEventJournal), ServiceLifecycleStage.RuntimeInitialize,
+                _ => { journal.Start(); return Task.CompletedTask; },
+                _ => { journal.Dispose(); return Task.CompletedTask; });
+    }
+}

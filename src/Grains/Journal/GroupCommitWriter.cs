@@ -1,0 +1,222 @@
+using System.Threading.Channels;
+using EventStore.Errors;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace EventStore.Journal;
+
+/// <summary>
+/// The journal's only writer. A dedicated thread drains the appends queued by all grains, commits
+/// them together in one transaction and completes each append only after COMMIT returned, so an
+/// acknowledged event is always on disk. A stale expected version or a taken event id fails its own
+/// append (rolled back to a savepoint), never its neighbours in the batch.
+/// </summary>
+internal sealed partial class GroupCommitWriter : IDisposable
+{
+    private const int SqliteConstraint = 19;
+
+    private readonly SqliteConnectionFactory _connections;
+    private readonly int _maxEventsPerCommit;
+    private readonly ILogger _logger;
+    private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new() { SingleReader = true });
+    private readonly Thread _thread;
+    private SqliteConnection? _connection;
+    private SqliteCommand? _selectHead;
+    private SqliteCommand? _insert;
+
+    public GroupCommitWriter(SqliteConnectionFactory connections, int maxEventsPerCommit, ILogger logger)
+    {
+        (_connections, _maxEventsPerCommit, _logger) = (connections, maxEventsPerCommit, logger);
+        _thread = new Thread(Run) { IsBackground = true, Name = "event-journal-writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Queues an append; the task completes after the transaction holding it committed (or failed).</summary>
+    public Task<AppendOutcome> Enqueue(StreamAppend append)
+    {
+        var request = new Request(append, new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(request))
+            request.Completion.SetException(new JournalUnavailableException("The event journal is shut down."));
+        return request.Completion.Task;
+    }
+
+    /// <summary>Stops accepting appends, commits what is queued and closes the connection.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _thread.Join();
+    }
+
+    private void Run()
+    {
+        var batch = new List<Request>();
+        while (WaitForWork())
+        {
+            var events = 0;
+            while (events < _maxEventsPerCommit && _queue.Reader.TryRead(out var request))
+            {
+                batch.Add(request);
+                events += request.Append.Events.Count;
+            }
+            CommitBatch(batch);
+            batch.Clear();
+        }
+        CloseConnection();
+    }
+
+    private bool WaitForWork()
+    {
+        var wait = _queue.Reader.WaitToReadAsync();
+        return wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
+    private void CommitBatch(List<Request> batch)
+    {
+        var results = new object[batch.Count];
+        try
+        {
+            var connection = EnsureConnection();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            _selectHead!.Transaction = transaction;
+            _insert!.Transaction = transaction;
+            for (var i = 0; i < batch.Count; i++)
+                results[i] = AppendOne(batch[i].Append, transaction);
+            transaction.Commit();
+        }
+        catch (Exception ex)
+        {
+            LogCommitFailed(_logger, ex, batch.Count, _connections.DatabasePath);
+            CloseConnection();
+            var error = new JournalUnavailableException($"The event journal could not commit to '{_connections.DatabasePath}': {ex.Message}");
+            foreach (var request in batch) request.Completion.TrySetException(error);
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (results[i] is AppendOutcome outcome) batch[i].Completion.TrySetResult(outcome);
+            else batch[i].Completion.TrySetException((Exception)results[i]);
+        }
+    }
+
+    /// <summary>Writes one stream's events inside a savepoint; returns an <see cref="AppendOutcome"/> or the exception that refused it.</summary>
+    private object AppendOne(StreamAppend append, SqliteTransaction transaction)
+    {
+        const string savepoint = "append";
+        transaction.Save(savepoint);
+        try
+        {
+            var (actualVersion, actualType) = ReadHead(append.AggregateId);
+            if (actualType is not null && actualType != append.AggregateType)
+            {
+                transaction.Release(savepoint);
+                return new InvalidCommandException("aggregateId",
+                    $"'{append.AggregateId}' is the id of a {actualType} stream; a {append.AggregateType} cannot use it");
+            }
+            if (actualVersion != append.ExpectedVersion)
+            {
+                transaction.Release(savepoint);
+                return new AppendOutcome.VersionConflict(actualVersion);
+            }
+
+            var committed = new List<Events.EventEnvelope>(append.Events.Count);
+            foreach (var pending in append.Events)
+            {
+                var version = append.ExpectedVersion + committed.Count + 1;
+                var position = Insert(append, pending, version);
+                committed.Add(pending.Envelope with
+                {
+                    AggregateId = append.AggregateId,
+                    AggregateType = append.AggregateType,
+                    Version = version,
+                    Position = position,
+                });
+            }
+            transaction.Release(savepoint);
+            return new AppendOutcome.Committed(committed);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+        {
+            transaction.Rollback(savepoint);
+            transaction.Release(savepoint);
+            return DescribeDuplicate(append);
+        }
+    }
+
+    private (long Version, string? AggregateType) ReadHead(string aggregateId)
+    {
+        _selectHead!.Parameters["$aggregate_id"].Value = aggregateId;
+        using var reader = _selectHead.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0, null);
+    }
+
+    private long Insert(StreamAppend append, PendingEvent pending, long version)
+    {
+        var envelope = pending.Envelope;
+        var p = _insert!.Parameters;
+        p["$id"].Value = envelope.Id;
+        p["$type"].Value = envelope.Type;
+        p["$aggregate_id"].Value = append.AggregateId;
+        p["$aggregate_type"].Value = append.AggregateType;
+        p["$version"].Value = version;
+        p["$timestamp"].Value = envelope.Timestamp;
+        p["$source"].Value = envelope.Source;
+        p["$payload"].Value = pending.PayloadJson;
+        p["$metadata"].Value = (object?)pending.MetadataJson ?? DBNull.Value;
+        p["$causation_id"].Value = (object?)envelope.CausationId ?? DBNull.Value;
+        p["$correlation_id"].Value = (object?)envelope.CorrelationId ?? DBNull.Value;
+        return (long)_insert.ExecuteScalar()!;
+    }
+
+    /// <summary>A constraint failed, and the head was checked, so an event id is taken: say which, and by what.</summary>
+    private Exception DescribeDuplicate(StreamAppend append)
+    {
+        var ids = append.Events.Select(e => e.Envelope.Id).ToList();
+        var twice = ids.GroupBy(id => id).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null) return new DuplicateEventIdException(twice.Key, "it appears twice in the same append");
+
+        using var command = _connection!.CreateCommand();
+        command.Transaction = _insert!.Transaction;
+        command.CommandText = "SELECT id, aggregate_id, version FROM events WHERE id = $id";
+        var parameter = command.Parameters.Add("$id", SqliteType.Text);
+        foreach (var id in ids)
+        {
+            parameter.Value = id;
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
+                return new DuplicateEventIdException(id, $"it is event version {reader.GetInt64(2)} of aggregate '{reader.GetString(1)}'");
+        }
+        return new JournalUnavailableException($"A constraint of the journal refused the append to '{append.AggregateId}'.");
+    }
+
+    private SqliteConnection EnsureConnection()
+    {
+        if (_connection is not null) return _connection;
+        _connection = _connections.OpenWriter();
+
+        _selectHead = _connection.CreateCommand();
+        _selectHead.CommandText = SqliteJournalSql.SelectStreamHead;
+        _selectHead.Parameters.Add("$aggregate_id", SqliteType.Text);
+
+        _insert = _connection.CreateCommand();
+        _insert.CommandText = SqliteJournalSql.InsertEvent;
+        foreach (var name in new[] { "$id", "$type", "$aggregate_id", "$aggregate_type", "$source", "$payload", "$metadata", "$causation_id", "$correlation_id" })
+            _insert.Parameters.Add(name, SqliteType.Text);
+        _insert.Parameters.Add("$version", SqliteType.Integer);
+        _insert.Parameters.Add("$timestamp", SqliteType.Integer);
+        return _connection;
+    }
+
+    private void CloseConnection()
+    {
+        _selectHead?.Dispose();
+        _insert?.Dispose();
+        _connection?.Dispose();
+        (_selectHead, _insert, _connection) = (null, null, null);
+    }
+
+    private sealed record Request(StreamAppend Append, TaskCompletionSource<AppendOutcome> Completion);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Commit of {Count} appends to {Path} failed; they were not acknowledged")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, int count, string path);
+}

@@ -1,0 +1,60 @@
+using Microsoft.Data.Sqlite;
+
+namespace EventStore.Journal;
+
+/// <summary>Opens connections to the journal file, configured for WAL and the chosen durability.</summary>
+internal sealed class SqliteConnectionFactory
+{
+    private readonly string _connectionString;
+    private readonly JournalDurability _durability;
+
+    public SqliteConnectionFactory(SqliteJournalOptions options)
+    {
+        DatabasePath = Path.GetFullPath(options.DatabasePath);
+        _durability = options.Durability;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
+        }.ToString();
+    }
+
+    /// <summary>Absolute path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>A pooled connection for reading.</summary>
+    public SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>The writer's connection: WAL, and synchronous per the durability setting.</summary>
+    public SqliteConnection OpenWriter()
+    {
+        var connection = OpenReader();
+        Execute(connection, "PRAGMA journal_mode = WAL;");
+        Execute(connection, _durability == JournalDurability.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+        return connection;
+    }
+
+    /// <summary>Creates the folder, the file and the schema if missing.</summary>
+    public void EnsureSchema()
+    {
+        if (Path.GetDirectoryName(DatabasePath) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
+        using var connection = OpenWriter();
+        Execute(connection, SqliteJournalSql.CreateSchema);
+        Execute(connection, $"PRAGMA user_version = {SqliteJournalSql.SchemaVersion};");
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Reflection;
+
+namespace EventStore.Journal;
+
+/// <summary>How hard each commit is pushed to disk (SQLite's <c>PRAGMA synchronous</c> in WAL mode).</summary>
+public enum JournalDurability
+{
+    /// <summary>
+    /// fsync on every commit: an acknowledged event survives a process kill and a power cut. The default.
+    /// </summary>
+    Full,
+
+    /// <summary>
+    /// fsync at WAL checkpoints only: an acknowledged event survives a process kill, but the last
+    /// commits before a power cut or OS crash may be lost (never corrupted, never reordered).
+    /// </summary>
+    Normal,
+}
+
+/// <summary>Settings of the SQLite event journal. Bound from the <c>EventStore:Journal</c> configuration section by the silo.</summary>
+public sealed class SqliteJournalOptions
+{
+    /// <summary>Path of the SQLite database file; its folder is created if missing. Default <c>data/events.db</c>.</summary>
+    public string DatabasePath { get; set; } = Path.Combine("data", "events.db");
+
+    /// <summary>Durability of each commit. Default <see cref="JournalDurability.Full"/>.</summary>
+    public JournalDurability Durability { get; set; } = JournalDurability.Full;
+
+    /// <summary>How long a statement waits for a lock held by another process before failing. Default 5 s.</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest payload accepted, as UTF-8 JSON bytes. Default 1 MiB.</summary>
+    public int MaxPayloadBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Longest id (aggregate, event, correlation…) accepted, in characters. Default 256.</summary>
+    public int MaxIdLength { get; set; } = 256;
+
+    /// <summary>Most events committed in one transaction by the group-commit writer. Default 2,000.</summary>
+    public int MaxEventsPerCommit { get; set; } = 2000;
+
+    /// <summary>Assemblies holding application event types beyond the built-in ones.</summary>
+    public List<Assembly> EventAssemblies { get; } = [];
+
+    /// <summary>Throws if a setting is out of range, naming it.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DatabasePath)) throw new ArgumentException("EventStore:Journal:DatabasePath must not be empty.");
+        if (BusyTimeout <= TimeSpan.Zero) throw new ArgumentException("EventStore:Journal:BusyTimeout must be positive.");
+        if (MaxPayloadBytes <= 0) throw new ArgumentException("EventStore:Journal:MaxPayloadBytes must be positive.");
+        if (MaxIdLength <= 0) throw new ArgumentException("EventStore:Journal:MaxIdLength must be positive.");
+        if (MaxEventsPerCommit <= 0) throw new ArgumentException("EventStore:Journal:MaxEventsPerCommit must be positive.");
+    }
+}

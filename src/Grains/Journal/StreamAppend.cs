@@ -1,0 +1,19 @@
+using EventStore.Events;
+
+namespace EventStore.Journal;
+
+/// <summary>One event ready to be written: its envelope (version and position still 0) and its JSON.</summary>
+internal sealed record PendingEvent(EventEnvelope Envelope, string PayloadJson, string? MetadataJson);
+
+/// <summary>Events to append to one stream, valid only if the stream is still at <see cref="ExpectedVersion"/>.</summary>
+internal sealed record StreamAppend(string AggregateId, string AggregateType, long ExpectedVersion, IReadOnlyList<PendingEvent> Events);
+
+/// <summary>What became of a <see cref="StreamAppend"/> that reached the database.</summary>
+internal abstract record AppendOutcome
+{
+    /// <summary>All events are committed, with their versions and positions.</summary>
+    public sealed record Committed(IReadOnlyList<EventEnvelope> Events) : AppendOutcome;
+
+    /// <summary>The stream had moved on to <see cref="ActualVersion"/>; nothing was written.</summary>
+    public sealed record VersionConflict(long ActualVersion) : AppendOutcome;
+}

@@ -1,0 +1,269 @@
+using System.Text;
+using EventStore.Errors;
+using EventStore.Events;
+using EventStore.Journal;
+using Microsoft.Extensions.Logging;
+using Orleans.EventSourcing;
+
+namespace EventStore.LogConsistency;
+
+/// <summary>
+/// Connects one <c>JournaledGrain</c> activation to the SQLite journal. Raised events queue here; a
+/// flush loop on the grain's own scheduler sends them to the group-commit writer as one append that
+/// is valid only at the confirmed version, so two activations of one aggregate can never fork it.
+/// Unlike Orleans' built-in adaptors, a failed write is not retried forever: it is dropped and its
+/// error reaches the grain (from <c>RaiseConditionalEvent</c> or <c>ConfirmEvents</c>); a version
+/// conflict makes the adaptor catch up from the journal and fails conditional events, like Orleans.
+/// </summary>
+internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TView, TEntry>
+    where TView : class, new()
+    where TEntry : class
+{
+    private readonly ILogViewAdaptorHost<TView, TEntry> _host;
+    private readonly ILogConsistencyProtocolServices _services;
+    private readonly SqliteEventJournal _journal;
+    private readonly string _aggregateId;
+    private readonly string _aggregateType;
+    private readonly List<Submission> _pending = [];
+    private TView _confirmed;
+    private long _confirmedVersion;
+    private TView? _tentative;
+    private Task? _flush;
+    private Exception? _unobservedFailure;
+    private bool _mustCatchUp;
+
+    public JournalLogViewAdaptor(ILogViewAdaptorHost<TView, TEntry> host, TView initialState, ILogConsistencyProtocolServices services, SqliteEventJournal journal)
+    {
+        (_host, _services, _journal, _confirmed) = (host, services, journal, initialState);
+        _aggregateId = services.GrainId.Key.ToString()!;
+        _aggregateType = services.GrainId.Type.ToString()!;
+    }
+
+    public TView ConfirmedView => _confirmed;
+
+    public int ConfirmedVersion => checked((int)_confirmedVersion);
+
+    public TView TentativeView => _pending.Count == 0 ? _confirmed : _tentative ??= ComputeTentative();
+
+    public IEnumerable<TEntry> UnconfirmedSuffix => _pending.Select(s => s.Entry);
+
+    public void Submit(TEntry entry) => Enqueue([entry], conditional: false);
+
+    public void SubmitRange(IEnumerable<TEntry> entries) => Enqueue(entries, conditional: false);
+
+    public Task<bool> TryAppend(TEntry entry) => Enqueue([entry], conditional: true)!;
+
+    public Task<bool> TryAppendRange(IEnumerable<TEntry> entries) => Enqueue(entries, conditional: true)!;
+
+    public async Task ConfirmSubmittedEntries()
+    {
+        while (_flush is { IsCompleted: false } flush) await flush;
+        if (_unobservedFailure is { } failure)
+        {
+            _unobservedFailure = null;
+            throw failure;
+        }
+    }
+
+    public async Task Synchronize()
+    {
+        await ConfirmSubmittedEntries();
+        await CatchUp();
+    }
+
+    public async Task<IReadOnlyList<TEntry>> RetrieveLogSegment(int fromVersion, int toVersion)
+    {
+        var events = await _journal.ReadStreamAsync(_aggregateId, fromVersion, toVersion);
+        return events.Select(ToEntry).ToList();
+    }
+
+    public Task PreOnActivate() => Task.CompletedTask;
+
+    public Task PostOnActivate() => Task.CompletedTask;
+
+    public async Task PostOnDeactivate()
+    {
+        while (_flush is { IsCompleted: false } flush) await flush;
+    }
+
+    public void EnableStatsCollection() { }
+
+    public void DisableStatsCollection() { }
+
+    public LogConsistencyStatistics? GetStats() => null;
+
+    /// <summary>Validates and serializes entries, queues them and makes sure a flush is running.</summary>
+    private Task<bool>? Enqueue(IEnumerable<TEntry> entries, bool conditional)
+    {
+        var batch = entries.Select(Prepare).ToList();
+        if (batch.Count == 0) return conditional ? Task.FromResult(true) : null;
+
+        // A conditional range shares one promise; entry i is valid only if written right after version expected + i.
+        var promise = conditional ? new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        var expected = _confirmedVersion + _pending.Count;
+        for (var i = 0; i < batch.Count; i++)
+            _pending.Add(new Submission(batch[i].Entry, batch[i].Event, conditional ? expected + i : null, promise));
+        _tentative = null;
+        NotifyHost(tentative: true, confirmed: false);
+
+        if (_flush is null || _flush.IsCompleted) _flush = FlushLoop();
+        return promise?.Task;
+    }
+
+    private (TEntry Entry, PendingEvent Event) Prepare(TEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var draft = entry switch
+        {
+            EventEnvelope envelope => envelope,
+            IDomainEvent payload => new EventEnvelope(
+                Guid.CreateVersion7().ToString(), "", _aggregateId, _aggregateType, 0, 0,
+                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _aggregateId, payload, null, null, null),
+            _ => throw new UnknownEventTypeException(entry.GetType().FullName ?? entry.GetType().Name),
+        };
+        var type = _journal.Serializer.TypeNameOf(draft.Payload);
+        var json = _journal.Serializer.Serialize(draft.Payload);
+        var size = Encoding.UTF8.GetByteCount(json);
+        if (size > _journal.Options.MaxPayloadBytes) throw new PayloadTooLargeException(type, size, _journal.Options.MaxPayloadBytes);
+        draft = draft with { Type = type, AggregateId = _aggregateId, AggregateType = _aggregateType };
+        return (entry, new PendingEvent(draft, json, EventPayloadSerializer.SerializeMetadata(draft.Metadata)));
+    }
+
+    private async Task FlushLoop()
+    {
+        while (_pending.Count > 0)
+        {
+            if (_mustCatchUp && !await TryCatchUp()) return;
+            DropStaleConditionalEntries();
+            if (_pending.Count == 0) return;
+
+            var batch = _pending.ToList();
+            AppendOutcome outcome;
+            try
+            {
+                outcome = await _journal.AppendAsync(new StreamAppend(_aggregateId, _aggregateType, _confirmedVersion, batch.Select(s => s.Event).ToList()));
+            }
+            catch (Exception ex)
+            {
+                FailBatch(batch, ex);
+                continue;
+            }
+
+            switch (outcome)
+            {
+                case AppendOutcome.Committed committed:
+                    _pending.RemoveRange(0, batch.Count);
+                    ApplyCommitted(committed.Events);
+                    foreach (var submission in batch) submission.Promise?.TrySetResult(true);
+                    break;
+                case AppendOutcome.VersionConflict:
+                    // Someone else wrote first: catch up; conditional entries then turn stale and fail.
+                    _mustCatchUp = true;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fails the conditional entries that can no longer land at the version they were validated for
+    /// (the stream moved on), with every conditional entry queued after them, as Orleans does.
+    /// </summary>
+    private void DropStaleConditionalEntries()
+    {
+        var firstStale = -1;
+        for (var index = 0; index < _pending.Count && firstStale < 0; index++)
+            if (_pending[index].ExpectedVersion is { } expected && expected != _confirmedVersion + index) firstStale = index;
+        if (firstStale < 0) return;
+
+        var doomed = _pending.Skip(firstStale).Where(s => s.Promise is not null).Select(s => s.Promise!).ToHashSet();
+        foreach (var promise in doomed) promise.TrySetResult(false);
+        _pending.RemoveAll(s => s.Promise is not null && doomed.Contains(s.Promise));
+        _tentative = null;
+        NotifyHost(tentative: true, confirmed: false);
+    }
+
+    private void FailBatch(List<Submission> batch, Exception error)
+    {
+        _services.Log(LogLevel.Warning, "Append of {0} events to {1} '{2}' failed: {3}", batch.Count, _aggregateType, _aggregateId, error.Message);
+        _pending.RemoveRange(0, batch.Count);
+        foreach (var submission in batch.Where(s => s.Promise is not null).Select(s => s.Promise!).Distinct())
+            submission.TrySetException(error);
+        if (batch.Any(s => s.Promise is null)) _unobservedFailure = error;
+        if (error is JournalUnavailableException) _mustCatchUp = true;
+        _tentative = null;
+        NotifyHost(tentative: true, confirmed: false);
+    }
+
+    private async Task<bool> TryCatchUp()
+    {
+        try
+        {
+            await CatchUp();
+            return true;
+        }
+        catch (Exception ex)
+        {
+            FailBatch(_pending.ToList(), ex);
+            return false;
+        }
+    }
+
+    /// <summary>Applies every event the journal has beyond the confirmed version.</summary>
+    private async Task CatchUp()
+    {
+        var events = await _journal.ReadStreamAsync(_aggregateId, _confirmedVersion);
+        _mustCatchUp = false;
+        ApplyCommitted(events);
+    }
+
+    private void ApplyCommitted(IReadOnlyList<EventEnvelope> events)
+    {
+        if (events.Count == 0) return;
+        foreach (var envelope in events)
+        {
+            if (envelope.Version != _confirmedVersion + 1)
+                throw new InvalidDataException($"Stream '{_aggregateId}' jumps from version {_confirmedVersion} to {envelope.Version}.");
+            UpdateView(_confirmed, ToEntry(envelope));
+            _confirmedVersion = envelope.Version;
+        }
+        _tentative = null;
+        NotifyHost(tentative: true, confirmed: true);
+    }
+
+    private TView ComputeTentative()
+    {
+        var view = _services.DeepCopy(_confirmed);
+        foreach (var submission in _pending) UpdateView(view, submission.Entry);
+        return view;
+    }
+
+    private static TEntry ToEntry(EventEnvelope envelope) =>
+        envelope as TEntry ?? envelope.Payload as TEntry
+        ?? throw new InvalidCastException($"Event '{envelope.Type}' at position {envelope.Position} is not a {typeof(TEntry).Name}.");
+
+    private void UpdateView(TView view, TEntry entry)
+    {
+        try
+        {
+            _host.UpdateView(view, entry);
+        }
+        catch (Exception ex)
+        {
+            _services.CaughtUserCodeException(nameof(_host.UpdateView), nameof(JournalLogViewAdaptor<TView, TEntry>), ex);
+        }
+    }
+
+    private void NotifyHost(bool tentative, bool confirmed)
+    {
+        try
+        {
+            _host.OnViewChanged(tentative, confirmed);
+        }
+        catch (Exception ex)
+        {
+            _services.CaughtUserCodeException(nameof(_host.OnViewChanged), nameof(JournalLogViewAdaptor<TView, TEntry>), ex);
+        }
+    }
+
+    private sealed record Submission(TEntry Entry, PendingEvent Event, long? ExpectedVersion, TaskCompletionSource<bool>? Promise);
+}

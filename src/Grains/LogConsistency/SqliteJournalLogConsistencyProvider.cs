@@ -1,0 +1,34 @@
+using EventStore.Journal;
+using Orleans.EventSourcing;
+using Orleans.Storage;
+
+namespace EventStore.LogConsistency;
+
+/// <summary>
+/// The log-consistency provider that stores every event of a <c>JournaledGrain</c> as one row of the
+/// shared SQLite journal. Grains opt in with
+/// <c>[LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]</c>.
+/// </summary>
+public sealed class SqliteJournalLogConsistencyProvider : ILogViewAdaptorFactory
+{
+    /// <summary>The name the provider is registered under.</summary>
+    public const string ProviderName = "SqliteJournal";
+
+    private readonly SqliteEventJournal _journal;
+
+    internal SqliteJournalLogConsistencyProvider(SqliteEventJournal journal) => _journal = journal;
+
+    /// <summary>Always false: the journal is the storage.</summary>
+    public bool UsesStorageProvider => false;
+
+    /// <inheritdoc />
+    public ILogViewAdaptor<TLogView, TLogEntry> MakeLogViewAdaptor<TLogView, TLogEntry>(
+        ILogViewAdaptorHost<TLogView, TLogEntry> hostGrain,
+        TLogView initialState,
+        string grainTypeName,
+        IGrainStorage? grainStorage,
+        ILogConsistencyProtocolServices services)
+        where TLogView : class, new()
+        where TLogEntry : class
+        => new JournalLogViewAdaptor<TLogView, TLogEntry>(hostGrain, initialState, services, _journal);
+}
