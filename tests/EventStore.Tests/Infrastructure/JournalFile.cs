@@ -1,0 +1,70 @@
+using Microsoft.Data.Sqlite;
+
+namespace EventStore.Tests.Infrastructure;
+
+/// <summary>One row of the <c>events</c> table, read with plain SQL.</summary>
+public sealed record JournalRow(
+    long Position, string Id, string Type, string AggregateId, string AggregateType, long Version,
+    long Timestamp, string Source, string Payload, string? Metadata, string? CausationId, string? CorrelationId);
+
+/// <summary>Reads and writes the journal file with plain SQL, as any SQLite tool (or another process) would.</summary>
+public sealed class JournalFile(string path)
+{
+    private string ConnectionString => new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
+
+    /// <summary>Rows in the events table.</summary>
+    public long Count(string? aggregateId = null) =>
+        Scalar(aggregateId is null ? "SELECT COUNT(*) FROM events" : "SELECT COUNT(*) FROM events WHERE aggregate_id = $a", aggregateId);
+
+    /// <summary>Rows of one aggregate (all rows if null), in position order.</summary>
+    public IReadOnlyList<JournalRow> Rows(string? aggregateId = null)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position, id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id FROM events"
+            + (aggregateId is null ? "" : " WHERE aggregate_id = $a") + " ORDER BY position";
+        if (aggregateId is not null) command.Parameters.AddWithValue("$a", aggregateId);
+        using var reader = command.ExecuteReader();
+        var rows = new List<JournalRow>();
+        while (reader.Read())
+            rows.Add(new JournalRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetString(7), reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
+        return rows;
+    }
+
+    /// <summary>Inserts a row the way a writer outside the silo would.</summary>
+    public void InsertOutside(string aggregateId, string aggregateType, long version, string type, string payload)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO events (id, type, aggregate_id, aggregate_type, version, timestamp, source, payload)
+            VALUES ($id, $type, $a, $at, $v, $ts, 'outside-writer', $p)
+            """;
+        command.Parameters.AddWithValue("$id", Guid.NewGuid().ToString());
+        command.Parameters.AddWithValue("$type", type);
+        command.Parameters.AddWithValue("$a", aggregateId);
+        command.Parameters.AddWithValue("$at", aggregateType);
+        command.Parameters.AddWithValue("$v", version);
+        command.Parameters.AddWithValue("$ts", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$p", payload);
+        command.ExecuteNonQuery();
+    }
+
+    private long Scalar(string sql, string? aggregateId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (aggregateId is not null) command.Parameters.AddWithValue("$a", aggregateId);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+}
