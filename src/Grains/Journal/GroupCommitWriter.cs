@@ -23,6 +23,8 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private SqliteConnection? _connection;
     private SqliteCommand? _selectHead;
     private SqliteCommand? _insert;
+    private long _commits;
+    private long _committedEvents;
 
     public GroupCommitWriter(SqliteConnectionFactory connections, int maxEventsPerCommit, ILogger logger)
     {
@@ -30,6 +32,12 @@ internal sealed partial class GroupCommitWriter : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = "event-journal-writer" };
         _thread.Start();
     }
+
+    /// <summary>Transactions committed so far.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Events committed so far.</summary>
+    public long CommittedEvents => Interlocked.Read(ref _committedEvents);
 
     /// <summary>Queues an append; the task completes after the transaction holding it committed (or failed).</summary>
     public Task<AppendOutcome> Enqueue(StreamAppend append)
@@ -82,6 +90,8 @@ internal sealed partial class GroupCommitWriter : IDisposable
             for (var i = 0; i < batch.Count; i++)
                 results[i] = AppendOne(batch[i].Append, transaction);
             transaction.Commit();
+            Interlocked.Increment(ref _commits);
+            Interlocked.Add(ref _committedEvents, results.OfType<AppendOutcome.Committed>().Sum(c => c.Events.Count));
         }
         catch (Exception ex)
         {

@@ -34,6 +34,12 @@ internal sealed partial class SqliteEventJournal : IDisposable
     /// <summary>Absolute path of the database file.</summary>
     public string DatabasePath => _connections.DatabasePath;
 
+    /// <summary>Transactions the group-commit writer has committed.</summary>
+    public long Commits => _writer.IsValueCreated ? _writer.Value.Commits : 0;
+
+    /// <summary>Events the group-commit writer has committed.</summary>
+    public long CommittedEvents => _writer.IsValueCreated ? _writer.Value.CommittedEvents : 0;
+
     /// <summary>Creates the schema if needed and starts the writer. Called at silo start; idempotent.</summary>
     public void Start() => _ = _writer.Value;
 

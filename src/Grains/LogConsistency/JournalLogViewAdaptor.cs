@@ -212,6 +212,9 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     private async Task CatchUp()
     {
         var events = await _journal.ReadStreamAsync(_aggregateId, _confirmedVersion);
+        if (events.FirstOrDefault(e => e.AggregateType != _aggregateType) is { } foreign)
+            throw new InvalidCommandException("aggregateId",
+                $"'{_aggregateId}' is the id of a {foreign.AggregateType} stream; a {_aggregateType} cannot use it");
         _mustCatchUp = false;
         ApplyCommitted(events);
     }

@@ -56,6 +56,7 @@ public class JournalCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) => silo.AddSqliteEventJournal(options =>
         {
             options.DatabasePath = DatabasePath;
+            options.EventAssemblies.Add(typeof(NoteAdded).Assembly);
             ConfigureJournal(options);
         }));
         _cluster = builder.Build();
