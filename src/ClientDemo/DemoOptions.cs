@@ -5,7 +5,9 @@ namespace EventStore.ClientDemo;
 
 /// <summary>How the demo reaches the cluster: fixed service and cluster ids, a configurable gateway port.</summary>
 /// <param name="GatewayPort">The local silo's gateway port.</param>
-internal sealed record DemoOptions(int GatewayPort)
+/// <param name="RecordPath">With <c>--record FILE</c>: where to save the receipts and states of the run.</param>
+/// <param name="VerifyPath">With <c>--verify FILE</c>: skip the scenario and check the states recorded there.</param>
+internal sealed record DemoOptions(int GatewayPort, string? RecordPath = null, string? VerifyPath = null)
 {
     /// <summary>The Orleans service id the silo uses.</summary>
     public const string ServiceId = "agent-event-store";
@@ -21,15 +23,21 @@ internal sealed record DemoOptions(int GatewayPort)
 
     /// <summary>Maps the <c>--gateway-port N</c> switch onto <see cref="GatewayPortKey"/>.</summary>
     public static IDictionary<string, string> SwitchMappings { get; } =
-        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["--gateway-port"] = GatewayPortKey };
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["--gateway-port"] = GatewayPortKey,
+            ["--record"] = "Demo:Record",
+            ["--verify"] = "Demo:Verify",
+        };
 
     /// <summary>Reads the options; throws <see cref="FormatException"/> with a readable message when the port is invalid.</summary>
     public static DemoOptions From(IConfiguration configuration)
     {
+        var (record, verify) = (configuration["Demo:Record"], configuration["Demo:Verify"]);
         var raw = configuration[GatewayPortKey];
         if (string.IsNullOrWhiteSpace(raw))
         {
-            return new DemoOptions(DefaultGatewayPort);
+            return new DemoOptions(DefaultGatewayPort, record, verify);
         }
 
         if (!int.TryParse(raw.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
@@ -38,6 +46,6 @@ internal sealed record DemoOptions(int GatewayPort)
                 $"Invalid gateway port '{raw}': expected a whole number between 1 and 65535 (use --gateway-port N).");
         }
 
-        return new DemoOptions(port);
+        return new DemoOptions(port, record, verify);
     }
 }

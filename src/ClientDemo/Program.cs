@@ -25,7 +25,7 @@ try
 catch (FormatException ex)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
-    Console.Error.WriteLine("usage: dotnet run --project src/ClientDemo [-- --gateway-port N]");
+    Console.Error.WriteLine("usage: dotnet run --project src/ClientDemo [-- --gateway-port N] [--record FILE | --verify FILE]");
     return ExitCodes.BadArguments;
 }
 
@@ -58,6 +58,13 @@ int exitCode;
 try
 {
     var client = host.Services.GetRequiredService<IClusterClient>();
+    if (demoOptions.VerifyPath is { } verifyPath)
+    {
+        Console.WriteLine($"Verifying the states recorded in {verifyPath}...");
+        var mismatches = await (await StateRecord.LoadAsync(verifyPath)).VerifyAsync(client, Console.Out);
+        return await StopAsync(host, mismatches == 0 ? ExitCodes.Success : ExitCodes.DemoFailed);
+    }
+
     var cast = new DemoCast(Guid.NewGuid());
     var metadata = new Dictionary<string, string> { ["demo"] = "client-demo", ["run"] = cast.Suffix };
     var log = new ReceiptLog(cast.CorrelationId, metadata, Console.Out);
@@ -75,6 +82,11 @@ try
     }
     else
     {
+        if (demoOptions.RecordPath is { } recordPath)
+        {
+            await (await StateRecord.CaptureAsync(client, log.Receipts)).SaveAsync(recordPath);
+            Console.WriteLine($"Recorded {log.Receipts.Count} receipts and the states of their aggregates in {recordPath}.");
+        }
         Console.WriteLine();
         Console.WriteLine("Demo completed successfully.");
         exitCode = ExitCodes.Success;
@@ -96,14 +108,18 @@ catch (Exception ex)
     exitCode = ExitCodes.DemoFailed;
 }
 
-try
-{
-    using var shutdownTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-    await host.StopAsync(shutdownTimeout.Token);
-}
-catch (Exception ex)
-{
-    Console.Error.WriteLine($"warning: the client did not shut down cleanly: {ex.Message}");
-}
+return await StopAsync(host, exitCode);
 
-return exitCode;
+static async Task<int> StopAsync(IHost host, int exitCode)
+{
+    try
+    {
+        using var shutdownTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await host.StopAsync(shutdownTimeout.Token);
+    }
+    catch (Exception ex)
+    {
+        Console.Error.WriteLine($"warning: the client did not shut down cleanly: {ex.Message}");
+    }
+    return exitCode;
+}

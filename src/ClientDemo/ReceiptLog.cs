@@ -10,6 +10,10 @@ namespace EventStore.ClientDemo;
 internal sealed class ReceiptLog(string correlationId, IReadOnlyDictionary<string, string> metadata, TextWriter output)
 {
     private readonly Dictionary<string, int> _countsByType = new(StringComparer.Ordinal);
+    private readonly List<EventReceipt> _receipts = [];
+
+    /// <summary>Every receipt, in the order the commands were acknowledged.</summary>
+    public IReadOnlyList<EventReceipt> Receipts => _receipts;
 
     /// <summary>Events appended so far.</summary>
     public int Count { get; private set; }
@@ -36,6 +40,7 @@ internal sealed class ReceiptLog(string correlationId, IReadOnlyDictionary<strin
         Count++;
         _countsByType[receipt.EventType] = CountOf(receipt.EventType) + 1;
         Last = receipt;
+        _receipts.Add(receipt);
         output.WriteLine(
             $"  {Count,3}  {receipt.EventType,-23} {receipt.AggregateId,-30} v{receipt.Version,-3} pos {receipt.Position,-7} {note}");
         return receipt;
