@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using EventStore.Aggregates;
 
 namespace EventStore.Events;
@@ -28,4 +29,4 @@ public sealed record AgentTaskAssigned(string AgentId, string TaskId, DateTimeOf
 
 /// <summary>An agent finished its assigned task.</summary>
 [EventType("agent:task-completed"), GenerateSerializer, Immutable]
-public sealed record AgentTaskCompleted(string AgentId, string TaskId, string? Result, DateTimeOffset CompletedAt, long DurationMs) : IDomainEvent;
+public sealed record AgentTaskCompleted(string AgentId, string TaskId, string? Result, DateTimeOffset CompletedAt, [property: JsonPropertyName("duration")] long DurationMs) : IDomainEvent;

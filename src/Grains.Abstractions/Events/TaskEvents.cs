@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using EventStore.Aggregates;
 
 namespace EventStore.Events;
@@ -19,7 +20,7 @@ public sealed record TaskStarted(string TaskId, string AgentId, DateTimeOffset S
 
 /// <summary>A task finished successfully.</summary>
 [EventType("task:completed"), GenerateSerializer, Immutable]
-public sealed record TaskCompleted(string TaskId, string? Result, DateTimeOffset CompletedAt, long DurationMs) : IDomainEvent;
+public sealed record TaskCompleted(string TaskId, string? Result, DateTimeOffset CompletedAt, [property: JsonPropertyName("duration")] long DurationMs) : IDomainEvent;
 
 /// <summary>A task attempt failed. <see cref="RetryCount"/> is the number of earlier attempts.</summary>
 [EventType("task:failed"), GenerateSerializer, Immutable]

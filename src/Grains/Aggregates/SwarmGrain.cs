@@ -74,6 +74,8 @@ public sealed class SwarmGrain : AggregateGrain<SwarmView>, ISwarmGrain
         {
             Guard.Text(reason, nameof(reason));
             var validMetrics = Guard.Map(metrics, nameof(metrics), MaxIdLength);
+            if (validMetrics.FirstOrDefault(m => !double.IsFinite(m.Value)) is { Key: { } key, Value: var value })
+                throw new Errors.InvalidCommandException($"{nameof(metrics)}[{key}]", $"must be a finite number, not {value}");
             RequireLive(swarm, "terminate");
             return new SwarmTerminated(reason, Now, validMetrics);
         });
