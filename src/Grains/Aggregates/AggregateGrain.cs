@@ -40,8 +40,15 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
     /// <summary>Every event is folded by the view itself.</summary>
     protected sealed override void TransitionState(TView state, EventEnvelope @event) => state.Apply(@event);
 
-    /// <summary>The confirmed state, as a copy the caller may keep.</summary>
-    protected Task<TView> GetView() => Task.FromResult(State);
+    /// <summary>
+    /// The state as of the journal now: first catches up with any event appended by another writer
+    /// (the event store's append, another process), then returns the confirmed view.
+    /// </summary>
+    protected async Task<TView> GetView()
+    {
+        await RefreshNow();
+        return State;
+    }
 
     /// <summary>An error saying <paramref name="command"/> is impossible now, and why.</summary>
     protected InvalidTransitionException Refuse(string command, string reason) => new(AggregateType, Id, command, reason);

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.EventSourcing;
 using Orleans.Runtime;
+using Orleans.Serialization;
+using EventStore.Store;
 
 namespace EventStore.Hosting;
 
@@ -11,8 +13,8 @@ namespace EventStore.Hosting;
 public static class EventJournalSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the SQLite event journal and its log-consistency provider
-    /// (<see cref="SqliteJournalLogConsistencyProvider.ProviderName"/>). The schema is created and the
+    /// Adds the SQLite event journal, its log-consistency provider
+    /// (<see cref="SqliteJournalLogConsistencyProvider.ProviderName"/>) and the <see cref="IEventStore"/> service. The schema is created and the
     /// group-commit writer started when the silo starts; queued appends are committed when it stops.
     /// </summary>
     public static ISiloBuilder AddSqliteEventJournal(this ISiloBuilder builder, Action<SqliteJournalOptions>? configure = null)
@@ -23,7 +25,9 @@ public static class EventJournalSiloBuilderExtensions
         builder.Services.TryAddSingleton<SqliteEventJournal>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalLifecycle>();
         builder.Services.AddKeyedSingleton<ILogViewAdaptorFactory>(SqliteJournalLogConsistencyProvider.ProviderName,
-            (sp, _) => new SqliteJournalLogConsistencyProvider(sp.GetRequiredService<SqliteEventJournal>()));
+            (sp, _) => new SqliteJournalLogConsistencyProvider(sp.GetRequiredService<SqliteEventJournal>(), sp.GetRequiredService<Serializer>()));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<IEventStore, SqliteEventStore>();
         builder.Services.TryAddSingleton<Factory<IGrainContext, ILogConsistencyProtocolServices>>(sp =>
         {
             var create = ActivatorUtilities.CreateFactory(typeof(JournalProtocolServices), [typeof(IGrainContext)]);

@@ -18,11 +18,12 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private readonly SqliteConnectionFactory _connections;
     private readonly int _maxEventsPerCommit;
     private readonly ILogger _logger;
-    private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new() { SingleReader = true });
+    private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new() { SingleReader = true });
     private readonly Thread _thread;
     private SqliteConnection? _connection;
     private SqliteCommand? _selectHead;
     private SqliteCommand? _insert;
+    private SqliteCommand? _upsertSnapshot;
     private long _commits;
     private long _committedEvents;
 
@@ -40,12 +41,15 @@ internal sealed partial class GroupCommitWriter : IDisposable
     public long CommittedEvents => Interlocked.Read(ref _committedEvents);
 
     /// <summary>Queues an append; the task completes after the transaction holding it committed (or failed).</summary>
-    public Task<AppendOutcome> Enqueue(StreamAppend append)
+    public Task<AppendOutcome> Enqueue(StreamAppend append) => Enqueue(new AppendRequest(append));
+
+    /// <summary>Queues a snapshot; it is stored in the next commit unless a newer one is already there.</summary>
+    public Task SaveSnapshot(Store.Snapshot snapshot) => Enqueue(new SnapshotRequest(snapshot));
+
+    private Task<T> Enqueue<T>(WriteRequest<T> request)
     {
-        var request = new Request(append, new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(request))
-            request.Completion.SetException(new JournalUnavailableException("The event journal is shut down."));
-        return request.Completion.Task;
+        if (!_queue.Writer.TryWrite(request)) request.Fail(new JournalUnavailableException("The event journal is shut down."));
+        return request.Task;
     }
 
     /// <summary>Stops accepting appends, commits what is queued and closes the connection.</summary>
@@ -57,14 +61,14 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
     private void Run()
     {
-        var batch = new List<Request>();
+        var batch = new List<WriteRequest>();
         while (WaitForWork())
         {
             var events = 0;
             while (events < _maxEventsPerCommit && _queue.Reader.TryRead(out var request))
             {
                 batch.Add(request);
-                events += request.Append.Events.Count;
+                events += request.EventCount;
             }
             CommitBatch(batch);
             batch.Clear();
@@ -78,7 +82,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
         return wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
-    private void CommitBatch(List<Request> batch)
+    private void CommitBatch(List<WriteRequest> batch)
     {
         var results = new object[batch.Count];
         try
@@ -87,8 +91,9 @@ internal sealed partial class GroupCommitWriter : IDisposable
             using var transaction = connection.BeginTransaction(deferred: false);
             _selectHead!.Transaction = transaction;
             _insert!.Transaction = transaction;
+            _upsertSnapshot!.Transaction = transaction;
             for (var i = 0; i < batch.Count; i++)
-                results[i] = AppendOne(batch[i].Append, transaction);
+                results[i] = batch[i].Execute(this, transaction);
             transaction.Commit();
             Interlocked.Increment(ref _commits);
             Interlocked.Add(ref _committedEvents, results.OfType<AppendOutcome.Committed>().Sum(c => c.Events.Count));
@@ -98,15 +103,11 @@ internal sealed partial class GroupCommitWriter : IDisposable
             LogCommitFailed(_logger, ex, batch.Count, _connections.DatabasePath);
             CloseConnection();
             var error = new JournalUnavailableException($"The event journal could not commit to '{_connections.DatabasePath}': {ex.Message}");
-            foreach (var request in batch) request.Completion.TrySetException(error);
+            foreach (var request in batch) request.Fail(error);
             return;
         }
 
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (results[i] is AppendOutcome outcome) batch[i].Completion.TrySetResult(outcome);
-            else batch[i].Completion.TrySetException((Exception)results[i]);
-        }
+        for (var i = 0; i < batch.Count; i++) batch[i].Complete(results[i]);
     }
 
     /// <summary>Writes one stream's events inside a savepoint; returns an <see cref="AppendOutcome"/> or the exception that refused it.</summary>
@@ -151,6 +152,17 @@ internal sealed partial class GroupCommitWriter : IDisposable
             transaction.Release(savepoint);
             return DescribeDuplicate(append);
         }
+    }
+
+    private bool UpsertSnapshot(Store.Snapshot snapshot)
+    {
+        var p = _upsertSnapshot!.Parameters;
+        p["$aggregate_id"].Value = snapshot.AggregateId;
+        p["$aggregate_type"].Value = snapshot.AggregateType;
+        p["$version"].Value = snapshot.Version;
+        p["$state"].Value = snapshot.State;
+        p["$timestamp"].Value = snapshot.Timestamp;
+        return _upsertSnapshot.ExecuteNonQuery() > 0;
     }
 
     private (long Version, string? AggregateType) ReadHead(string aggregateId)
@@ -214,6 +226,13 @@ internal sealed partial class GroupCommitWriter : IDisposable
             _insert.Parameters.Add(name, SqliteType.Text);
         _insert.Parameters.Add("$version", SqliteType.Integer);
         _insert.Parameters.Add("$timestamp", SqliteType.Integer);
+
+        _upsertSnapshot = _connection.CreateCommand();
+        _upsertSnapshot.CommandText = SqliteJournalSql.UpsertSnapshot;
+        foreach (var name in new[] { "$aggregate_id", "$aggregate_type", "$state" })
+            _upsertSnapshot.Parameters.Add(name, SqliteType.Text);
+        _upsertSnapshot.Parameters.Add("$version", SqliteType.Integer);
+        _upsertSnapshot.Parameters.Add("$timestamp", SqliteType.Integer);
         return _connection;
     }
 
@@ -221,11 +240,52 @@ internal sealed partial class GroupCommitWriter : IDisposable
     {
         _selectHead?.Dispose();
         _insert?.Dispose();
+        _upsertSnapshot?.Dispose();
         _connection?.Dispose();
-        (_selectHead, _insert, _connection) = (null, null, null);
+        (_selectHead, _insert, _upsertSnapshot, _connection) = (null, null, null, null);
     }
 
-    private sealed record Request(StreamAppend Append, TaskCompletionSource<AppendOutcome> Completion);
+    /// <summary>One unit of work for the writer, run inside the batch's transaction.</summary>
+    private abstract class WriteRequest
+    {
+        public abstract int EventCount { get; }
+
+        /// <summary>Runs against the open transaction; returns the result, or the exception that refused this request alone.</summary>
+        public abstract object Execute(GroupCommitWriter writer, SqliteTransaction transaction);
+
+        public abstract void Complete(object result);
+
+        public abstract void Fail(Exception error);
+    }
+
+    private abstract class WriteRequest<T> : WriteRequest
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Complete(object result)
+        {
+            if (result is Exception error) _completion.TrySetException(error);
+            else _completion.TrySetResult((T)result);
+        }
+
+        public override void Fail(Exception error) => _completion.TrySetException(error);
+    }
+
+    private sealed class AppendRequest(StreamAppend append) : WriteRequest<AppendOutcome>
+    {
+        public override int EventCount => append.Events.Count;
+
+        public override object Execute(GroupCommitWriter writer, SqliteTransaction transaction) => writer.AppendOne(append, transaction);
+    }
+
+    private sealed class SnapshotRequest(Store.Snapshot snapshot) : WriteRequest<bool>
+    {
+        public override int EventCount => 1;
+
+        public override object Execute(GroupCommitWriter writer, SqliteTransaction transaction) => writer.UpsertSnapshot(snapshot);
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Commit of {Count} appends to {Path} failed; they were not acknowledged")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int count, string path);

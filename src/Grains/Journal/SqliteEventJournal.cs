@@ -1,4 +1,5 @@
 using EventStore.Events;
+using EventStore.Store;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,13 +7,13 @@ using Microsoft.Extensions.Options;
 namespace EventStore.Journal;
 
 /// <summary>
-/// The event journal on one SQLite file: appends go through the group-commit writer, reads use their
-/// own pooled connections beside it (WAL). Every database call runs off the Orleans scheduler.
+/// The event journal on one SQLite file: appends and snapshots go through the group-commit writer,
+/// reads through <see cref="Reader"/> on their own connections beside it (WAL). Every database call
+/// runs off the Orleans scheduler.
 /// </summary>
 internal sealed partial class SqliteEventJournal : IDisposable
 {
     private readonly SqliteConnectionFactory _connections;
-    private readonly EventRowReader _rows;
     private readonly ILogger<SqliteEventJournal> _logger;
     private readonly Lazy<GroupCommitWriter> _writer;
 
@@ -23,13 +24,16 @@ internal sealed partial class SqliteEventJournal : IDisposable
         _logger = logger;
         _connections = new SqliteConnectionFactory(Options);
         Serializer = new EventPayloadSerializer(new EventTypeRegistry(Options.EventAssemblies));
-        _rows = new EventRowReader(Serializer);
+        Reader = new JournalReader(_connections, new EventRowReader(Serializer));
         _writer = new Lazy<GroupCommitWriter>(StartWriter);
     }
 
     public SqliteJournalOptions Options { get; }
 
     public EventPayloadSerializer Serializer { get; }
+
+    /// <summary>Every read of the journal.</summary>
+    public JournalReader Reader { get; }
 
     /// <summary>Absolute path of the database file.</summary>
     public string DatabasePath => _connections.DatabasePath;
@@ -40,45 +44,69 @@ internal sealed partial class SqliteEventJournal : IDisposable
     /// <summary>Events the group-commit writer has committed.</summary>
     public long CommittedEvents => _writer.IsValueCreated ? _writer.Value.CommittedEvents : 0;
 
+    /// <summary>Size of the database file and its WAL, in bytes.</summary>
+    public long SizeBytes => FileSize(DatabasePath) + FileSize(DatabasePath + "-wal");
+
     /// <summary>Creates the schema if needed and starts the writer. Called at silo start; idempotent.</summary>
     public void Start() => _ = _writer.Value;
 
     /// <summary>Appends events to a stream if it is still at the expected version; completes after COMMIT.</summary>
     public Task<AppendOutcome> AppendAsync(StreamAppend append) => _writer.Value.Enqueue(append);
 
+    /// <summary>Stores a snapshot in the next commit, unless a newer one is there already.</summary>
+    public Task SaveSnapshotAsync(Snapshot snapshot) => _writer.Value.SaveSnapshot(snapshot);
+
     /// <summary>The stream's events with <paramref name="afterVersion"/> &lt; version ≤ <paramref name="toVersion"/>, in version order.</summary>
     public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string aggregateId, long afterVersion, long toVersion = long.MaxValue) =>
-        Task.Run<IReadOnlyList<EventEnvelope>>(() =>
-        {
-            using var connection = _connections.OpenReader();
-            using var command = connection.CreateCommand();
-            command.CommandText = SqliteJournalSql.SelectStream;
-            command.Parameters.AddWithValue("$aggregate_id", aggregateId);
-            command.Parameters.AddWithValue("$after_version", afterVersion);
-            command.Parameters.AddWithValue("$to_version", toVersion);
-            using var reader = command.ExecuteReader();
-            var events = new List<EventEnvelope>();
-            while (reader.Read()) events.Add(_rows.Read(reader));
-            return events;
-        });
+        Reader.ReadStreamAsync(aggregateId, afterVersion, toVersion);
 
     /// <summary>The event with this id, if any.</summary>
-    public Task<EventEnvelope?> FindEventAsync(string eventId) =>
-        Task.Run(() =>
+    public Task<EventEnvelope?> FindEventAsync(string eventId) => Reader.FindEventAsync(eventId);
+
+    /// <summary>
+    /// Copies the database with SQLite's online backup API while writes go on: the copy is the
+    /// committed state at one instant, a database that opens on its own (journal mode DELETE).
+    /// </summary>
+    public Task<BackupResult> BackupAsync(string destinationPath) => Task.Run(() =>
+    {
+        var destination = Path.GetFullPath(destinationPath);
+        if (Path.GetDirectoryName(destination) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
+        var temporary = destination + ".partial";
+        File.Delete(temporary);
+        using (var source = _connections.OpenReader())
+        using (var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temporary, Pooling = false }.ToString()))
         {
-            using var connection = _connections.OpenReader();
-            using var command = connection.CreateCommand();
-            command.CommandText = SqliteJournalSql.SelectById;
-            command.Parameters.AddWithValue("$id", eventId);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? _rows.Read(reader) : null;
-        });
+            target.Open();
+            source.BackupDatabase(target);
+            using var command = target.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode = DELETE";
+            command.ExecuteNonQuery();
+        }
+        File.Move(temporary, destination, overwrite: true);
+        using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        copy.Open();
+        using var head = copy.CreateCommand();
+        head.CommandText = SqliteJournalSql.HeadPosition;
+        return new BackupResult(destination, FileSize(destination), (long)head.ExecuteScalar()!);
+    });
+
+    /// <summary>Copies the WAL into the database file and truncates it (waits for readers up to the busy timeout).</summary>
+    public Task<CheckpointResult> CheckpointAsync() => Task.Run(() =>
+    {
+        using var connection = _connections.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = SqliteJournalSql.Checkpoint;
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return new CheckpointResult(reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2));
+    });
 
     public void Dispose()
     {
         if (_writer.IsValueCreated) _writer.Value.Dispose();
-        SqliteConnection.ClearAllPools();
     }
+
+    private static long FileSize(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
     private GroupCommitWriter StartWriter()
     {

@@ -38,6 +38,21 @@ public sealed class SqliteJournalOptions
     /// <summary>Most events committed in one transaction by the group-commit writer. Default 2,000.</summary>
     public int MaxEventsPerCommit { get; set; } = 2000;
 
+    /// <summary>Most events one append through the event store may carry. Default 1,000.</summary>
+    public int MaxEventsPerAppend { get; set; } = 1000;
+
+    /// <summary>Most events one page or query returns. Default 10,000.</summary>
+    public int MaxPageSize { get; set; } = 10_000;
+
+    /// <summary>Most values in one list of a query filter (aggregate ids, types). Default 1,000.</summary>
+    public int MaxFilterValues { get; set; } = 1000;
+
+    /// <summary>Aggregates save a snapshot every this many events, and activate from the latest one plus the events after it. 0 turns snapshots off. Default 100.</summary>
+    public int SnapshotInterval { get; set; } = 100;
+
+    /// <summary>Largest snapshot state accepted, in UTF-8 bytes. Default 16 MiB.</summary>
+    public int MaxSnapshotBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>Assemblies holding application event types beyond the built-in ones.</summary>
     public List<Assembly> EventAssemblies { get; } = [];
 
@@ -49,5 +64,10 @@ public sealed class SqliteJournalOptions
         if (MaxPayloadBytes <= 0) throw new ArgumentException("EventStore:Journal:MaxPayloadBytes must be positive.");
         if (MaxIdLength <= 0) throw new ArgumentException("EventStore:Journal:MaxIdLength must be positive.");
         if (MaxEventsPerCommit <= 0) throw new ArgumentException("EventStore:Journal:MaxEventsPerCommit must be positive.");
+        if (MaxEventsPerAppend <= 0) throw new ArgumentException("EventStore:Journal:MaxEventsPerAppend must be positive.");
+        if (MaxPageSize <= 0) throw new ArgumentException("EventStore:Journal:MaxPageSize must be positive.");
+        if (MaxFilterValues <= 0) throw new ArgumentException("EventStore:Journal:MaxFilterValues must be positive.");
+        if (SnapshotInterval < 0) throw new ArgumentException("EventStore:Journal:SnapshotInterval must not be negative.");
+        if (MaxSnapshotBytes <= 0) throw new ArgumentException("EventStore:Journal:MaxSnapshotBytes must be positive.");
     }
 }

@@ -40,6 +40,8 @@ internal static class SqliteJournalSql
     public const string SelectStreamHead =
         "SELECT version, aggregate_type FROM events WHERE aggregate_id = $aggregate_id ORDER BY version DESC LIMIT 1";
 
+    public const string SelectStreamVersion = "SELECT COALESCE(MAX(version), 0) FROM events WHERE aggregate_id = $aggregate_id";
+
     public const string InsertEvent = """
         INSERT INTO events (id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id)
         VALUES ($id, $type, $aggregate_id, $aggregate_type, $version, $timestamp, $source, $payload, $metadata, $causation_id, $correlation_id)
@@ -50,4 +52,51 @@ internal static class SqliteJournalSql
         $"SELECT {Columns} FROM events WHERE aggregate_id = $aggregate_id AND version > $after_version AND version <= $to_version ORDER BY version";
 
     public const string SelectById = $"SELECT {Columns} FROM events WHERE id = $id";
+
+    public const string SelectAllFrom = $"SELECT {Columns} FROM events WHERE position >= $from ORDER BY position LIMIT $limit";
+
+    public const string SelectByTypeFrom = $"SELECT {Columns} FROM events WHERE type = $type AND position >= $from ORDER BY position LIMIT $limit";
+
+    public const string SelectSnapshot = "SELECT aggregate_id, aggregate_type, version, state, timestamp FROM snapshots WHERE aggregate_id = $aggregate_id";
+
+    /// <summary>Stores a snapshot unless a newer one is already there: the latest version wins.</summary>
+    public const string UpsertSnapshot = """
+        INSERT INTO snapshots (aggregate_id, aggregate_type, version, state, timestamp)
+        VALUES ($aggregate_id, $aggregate_type, $version, $state, $timestamp)
+        ON CONFLICT (aggregate_id) DO UPDATE SET
+            aggregate_type = excluded.aggregate_type, version = excluded.version, state = excluded.state, timestamp = excluded.timestamp
+        WHERE excluded.version >= snapshots.version
+        """;
+
+    public const string StatsTotals =
+        "SELECT COUNT(*), COUNT(DISTINCT aggregate_id), MIN(timestamp), MAX(timestamp), COALESCE(MAX(position), 0) FROM events";
+
+    public const string StatsByType = "SELECT type, COUNT(*) FROM events GROUP BY type";
+
+    public const string StatsByAggregateType = "SELECT aggregate_type, COUNT(*) FROM events GROUP BY aggregate_type";
+
+    public const string SnapshotCount = "SELECT COUNT(*) FROM snapshots";
+
+    public const string HeadPosition = "SELECT COALESCE(MAX(position), 0) FROM events";
+
+    public const string Checkpoint = "PRAGMA wal_checkpoint(TRUNCATE)";
+
+    /// <summary>
+    /// A filtered query in global order. Only parameter names are spliced into the text; every value
+    /// is bound as a parameter. A $limit of -1 means no limit (SQLite needs a LIMIT for OFFSET).
+    /// </summary>
+    public static string Query(int aggregateIds, int aggregateTypes, int eventTypes, bool after, bool before, bool fromVersion)
+    {
+        var conditions = new List<string>();
+        if (aggregateIds > 0) conditions.Add($"aggregate_id IN ({Parameters("$aggregate_id", aggregateIds)})");
+        if (aggregateTypes > 0) conditions.Add($"aggregate_type IN ({Parameters("$aggregate_type", aggregateTypes)})");
+        if (eventTypes > 0) conditions.Add($"type IN ({Parameters("$type", eventTypes)})");
+        if (after) conditions.Add("timestamp >= $after");
+        if (before) conditions.Add("timestamp < $before");
+        if (fromVersion) conditions.Add("version >= $from_version");
+        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        return $"SELECT {Columns} FROM events{where} ORDER BY position LIMIT $limit OFFSET $offset";
+    }
+
+    private static string Parameters(string prefix, int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"{prefix}{i}"));
 }

@@ -24,6 +24,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     private readonly SqliteEventJournal _journal;
     private readonly string _aggregateId;
     private readonly string _aggregateType;
+    private readonly SnapshotCodec<TView>? _snapshots;
     private readonly List<Submission> _pending = [];
     private TView _confirmed;
     private long _confirmedVersion;
@@ -31,10 +32,13 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     private Task? _flush;
     private Exception? _unobservedFailure;
     private bool _mustCatchUp;
+    private bool _loaded;
+    private long _snapshotVersion;
 
-    public JournalLogViewAdaptor(ILogViewAdaptorHost<TView, TEntry> host, TView initialState, ILogConsistencyProtocolServices services, SqliteEventJournal journal)
+    public JournalLogViewAdaptor(ILogViewAdaptorHost<TView, TEntry> host, TView initialState, ILogConsistencyProtocolServices services,
+        SqliteEventJournal journal, SnapshotCodec<TView>? snapshots)
     {
-        (_host, _services, _journal, _confirmed) = (host, services, journal, initialState);
+        (_host, _services, _journal, _confirmed, _snapshots) = (host, services, journal, initialState, snapshots);
         _aggregateId = services.GrainId.Key.ToString()!;
         _aggregateType = services.GrainId.Type.ToString()!;
     }
@@ -208,15 +212,51 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         }
     }
 
-    /// <summary>Applies every event the journal has beyond the confirmed version.</summary>
+    /// <summary>Applies every event the journal has beyond the confirmed version (the first time, from the latest snapshot on).</summary>
     private async Task CatchUp()
     {
-        var events = await _journal.ReadStreamAsync(_aggregateId, _confirmedVersion);
+        var events = !_loaded && _snapshots is not null ? await LoadSnapshot() : await _journal.ReadStreamAsync(_aggregateId, _confirmedVersion);
         if (events.FirstOrDefault(e => e.AggregateType != _aggregateType) is { } foreign)
             throw new InvalidCommandException("aggregateId",
                 $"'{_aggregateId}' is the id of a {foreign.AggregateType} stream; a {_aggregateType} cannot use it");
-        _mustCatchUp = false;
+        (_mustCatchUp, _loaded) = (false, true);
         ApplyCommitted(events);
+    }
+
+    /// <summary>
+    /// Starts the view from the latest snapshot when it is usable, and returns the events after it. An
+    /// unusable snapshot (corrupt, another state shape, ahead of the stream) is ignored with a warning.
+    /// </summary>
+    private async Task<IReadOnlyList<EventEnvelope>> LoadSnapshot()
+    {
+        if (_confirmedVersion != 0 || await _journal.Reader.GetSnapshotAsync(_aggregateId) is not { } snapshot)
+            return await _journal.ReadStreamAsync(_aggregateId, _confirmedVersion);
+
+        var (view, problem) = _snapshots!.TryDecode(snapshot.State);
+        // Read from the snapshot's own version, to check that the stream really has it.
+        var events = await _journal.ReadStreamAsync(_aggregateId, snapshot.Version - 1);
+        if (view is not null && (events.Count == 0 || events[0].Version != snapshot.Version)) problem = $"the stream has no event at version {snapshot.Version}";
+        if (view is null || problem is not null || snapshot.AggregateType != _aggregateType)
+        {
+            _services.Log(LogLevel.Warning, "Snapshot of {0} '{1}' at version {2} ignored, rebuilding from events: {3}",
+                _aggregateType, _aggregateId, snapshot.Version, problem ?? $"it is a {snapshot.AggregateType} snapshot");
+            return await _journal.ReadStreamAsync(_aggregateId, 0);
+        }
+        (_confirmed, _confirmedVersion, _snapshotVersion) = (view, snapshot.Version, snapshot.Version);
+        return events.Skip(1).ToList();
+    }
+
+    /// <summary>Saves a snapshot once the view is <see cref="SqliteJournalOptions.SnapshotInterval"/> events past the last one; never waits for it.</summary>
+    private void SnapshotIfDue()
+    {
+        var interval = _journal.Options.SnapshotInterval;
+        if (_snapshots is null || interval == 0 || _confirmedVersion - _snapshotVersion < interval) return;
+        _snapshotVersion = _confirmedVersion;
+        var snapshot = new Store.Snapshot(_aggregateId, _aggregateType, _confirmedVersion, _snapshots.Encode(_confirmed),
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        _journal.SaveSnapshotAsync(snapshot).ContinueWith(
+            t => _services.Log(LogLevel.Warning, "Snapshot of {0} '{1}' at version {2} not saved: {3}", _aggregateType, _aggregateId, snapshot.Version, t.Exception!.GetBaseException().Message),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     private void ApplyCommitted(IReadOnlyList<EventEnvelope> events)
@@ -231,6 +271,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         }
         _tentative = null;
         NotifyHost(tentative: true, confirmed: true);
+        SnapshotIfDue();
     }
 
     private TView ComputeTentative()

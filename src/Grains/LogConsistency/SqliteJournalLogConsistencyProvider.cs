@@ -1,5 +1,6 @@
 using EventStore.Journal;
 using Orleans.EventSourcing;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace EventStore.LogConsistency;
@@ -15,8 +16,9 @@ public sealed class SqliteJournalLogConsistencyProvider : ILogViewAdaptorFactory
     public const string ProviderName = "SqliteJournal";
 
     private readonly SqliteEventJournal _journal;
+    private readonly Serializer _serializer;
 
-    internal SqliteJournalLogConsistencyProvider(SqliteEventJournal journal) => _journal = journal;
+    internal SqliteJournalLogConsistencyProvider(SqliteEventJournal journal, Serializer serializer) => (_journal, _serializer) = (journal, serializer);
 
     /// <summary>Always false: the journal is the storage.</summary>
     public bool UsesStorageProvider => false;
@@ -30,5 +32,6 @@ public sealed class SqliteJournalLogConsistencyProvider : ILogViewAdaptorFactory
         ILogConsistencyProtocolServices services)
         where TLogView : class, new()
         where TLogEntry : class
-        => new JournalLogViewAdaptor<TLogView, TLogEntry>(hostGrain, initialState, services, _journal);
+        => new JournalLogViewAdaptor<TLogView, TLogEntry>(hostGrain, initialState, services, _journal,
+            _journal.Options.SnapshotInterval > 0 ? new SnapshotCodec<TLogView>(_serializer) : null);
 }

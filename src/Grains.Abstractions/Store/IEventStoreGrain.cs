@@ -1,0 +1,46 @@
+using EventStore.Events;
+
+namespace EventStore.Store;
+
+/// <summary>
+/// The event store's whole surface, for coordinator code: append, read, query, snapshots, stats and
+/// backup. A stateless worker: get it with <see cref="EventStoreGrainExtensions.GetEventStore"/>.
+/// Every call returns only after its work is durable (appends) or read from committed data.
+/// </summary>
+public interface IEventStoreGrain : IGrainWithIntegerKey
+{
+    /// <summary>
+    /// Appends events to an aggregate, in one transaction. With <paramref name="expectedVersion"/>, the
+    /// aggregate must be at exactly that version (0: it must not exist yet), or nothing is written and
+    /// <see cref="Errors.ConcurrencyConflictException"/> names both versions. A retry with the same event
+    /// ids and payloads returns the original result and writes nothing.
+    /// </summary>
+    Task<AppendResult> Append(string aggregateId, string aggregateType, IReadOnlyList<NewEvent> events, long? expectedVersion = null);
+
+    /// <summary>The aggregate's events from <paramref name="fromVersion"/> (inclusive), in version order.</summary>
+    Task<IReadOnlyList<EventEnvelope>> GetEvents(string aggregateId, long fromVersion = 1);
+
+    /// <summary>Events of one type from <paramref name="fromPosition"/> (inclusive), in global order, at most <paramref name="limit"/>.</summary>
+    Task<EventPage> GetEventsByType(string eventType, long fromPosition = 0, int limit = 1000);
+
+    /// <summary>A page of the whole log from <paramref name="fromPosition"/> (inclusive), in global commit order. <see cref="EventStoreGrainExtensions.Replay"/> streams through it.</summary>
+    Task<EventPage> ReadAll(long fromPosition = 0, int limit = 1000);
+
+    /// <summary>Events matching a filter, in global order.</summary>
+    Task<IReadOnlyList<EventEnvelope>> Query(EventFilter filter);
+
+    /// <summary>Saves a snapshot; a snapshot at a lower version than the stored one is ignored (the latest wins).</summary>
+    Task SaveSnapshot(Snapshot snapshot);
+
+    /// <summary>The aggregate's latest snapshot, if any.</summary>
+    Task<Snapshot?> GetSnapshot(string aggregateId);
+
+    /// <summary>Counts and sizes of the journal.</summary>
+    Task<EventStoreStats> GetStats();
+
+    /// <summary>Copies the journal to <paramref name="destinationPath"/> (on the silo's machine) while writes go on, with SQLite's online backup: a consistent database that opens on its own.</summary>
+    Task<BackupResult> Backup(string destinationPath);
+
+    /// <summary>Copies the WAL into the database file and truncates it.</summary>
+    Task<CheckpointResult> Checkpoint();
+}

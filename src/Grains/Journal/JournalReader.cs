@@ -1,0 +1,126 @@
+using EventStore.Events;
+using EventStore.Store;
+using Microsoft.Data.Sqlite;
+
+namespace EventStore.Journal;
+
+/// <summary>
+/// Every read of the journal, each on its own pooled connection beside the writer (WAL readers see the
+/// last committed state and never block it), and each on the thread pool, off the Orleans scheduler.
+/// </summary>
+internal sealed class JournalReader(SqliteConnectionFactory connections, EventRowReader rows)
+{
+    /// <summary>The stream's events with <paramref name="afterVersion"/> &lt; version ≤ <paramref name="toVersion"/>, in version order.</summary>
+    public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string aggregateId, long afterVersion, long toVersion = long.MaxValue) =>
+        ReadEventsAsync(SqliteJournalSql.SelectStream, p =>
+        {
+            p.AddWithValue("$aggregate_id", aggregateId);
+            p.AddWithValue("$after_version", afterVersion);
+            p.AddWithValue("$to_version", toVersion);
+        });
+
+    /// <summary>Up to <paramref name="limit"/> events from <paramref name="fromPosition"/>, optionally of one type only.</summary>
+    public Task<IReadOnlyList<EventEnvelope>> ReadFromPositionAsync(long fromPosition, int limit, string? eventType = null) =>
+        ReadEventsAsync(eventType is null ? SqliteJournalSql.SelectAllFrom : SqliteJournalSql.SelectByTypeFrom, p =>
+        {
+            p.AddWithValue("$from", fromPosition);
+            p.AddWithValue("$limit", limit);
+            if (eventType is not null) p.AddWithValue("$type", eventType);
+        });
+
+    /// <summary>Events matching a validated filter; <paramref name="limit"/> -1 for none.</summary>
+    public Task<IReadOnlyList<EventEnvelope>> QueryAsync(EventFilter filter, long limit)
+    {
+        var (ids, types, eventTypes) = (filter.AggregateIds ?? [], filter.AggregateTypes ?? [], filter.EventTypes ?? []);
+        var sql = SqliteJournalSql.Query(ids.Count, types.Count, eventTypes.Count, filter.After is not null, filter.Before is not null, filter.FromVersion is not null);
+        return ReadEventsAsync(sql, p =>
+        {
+            for (var i = 0; i < ids.Count; i++) p.AddWithValue($"$aggregate_id{i}", ids[i]);
+            for (var i = 0; i < types.Count; i++) p.AddWithValue($"$aggregate_type{i}", types[i]);
+            for (var i = 0; i < eventTypes.Count; i++) p.AddWithValue($"$type{i}", eventTypes[i]);
+            if (filter.After is { } after) p.AddWithValue("$after", after);
+            if (filter.Before is { } before) p.AddWithValue("$before", before);
+            if (filter.FromVersion is { } fromVersion) p.AddWithValue("$from_version", fromVersion);
+            p.AddWithValue("$limit", limit);
+            p.AddWithValue("$offset", filter.Offset ?? 0);
+        });
+    }
+
+    /// <summary>The stream's last version, 0 if it has no event.</summary>
+    public Task<long> GetStreamVersionAsync(string aggregateId) => Run(connection =>
+    {
+        using var command = Command(connection, SqliteJournalSql.SelectStreamVersion);
+        command.Parameters.AddWithValue("$aggregate_id", aggregateId);
+        return (long)command.ExecuteScalar()!;
+    });
+
+    /// <summary>The event with this id, if any.</summary>
+    public async Task<EventEnvelope?> FindEventAsync(string eventId) =>
+        (await ReadEventsAsync(SqliteJournalSql.SelectById, p => p.AddWithValue("$id", eventId))).SingleOrDefault();
+
+    /// <summary>The aggregate's snapshot, if any.</summary>
+    public Task<Snapshot?> GetSnapshotAsync(string aggregateId) => Run(connection =>
+    {
+        using var command = Command(connection, SqliteJournalSql.SelectSnapshot);
+        command.Parameters.AddWithValue("$aggregate_id", aggregateId);
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new Snapshot(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4))
+            : null;
+    });
+
+    /// <summary>Counts of the journal, computed in one read transaction so they agree with each other.</summary>
+    public Task<EventStoreStats> GetStatsAsync(long sizeBytes) => Run(connection =>
+    {
+        using var transaction = connection.BeginTransaction(deferred: true);
+        using var totals = Command(connection, SqliteJournalSql.StatsTotals, transaction);
+        using var reader = totals.ExecuteReader();
+        reader.Read();
+        using var snapshots = Command(connection, SqliteJournalSql.SnapshotCount, transaction);
+        return new EventStoreStats
+        {
+            TotalEvents = reader.GetInt64(0),
+            AggregateCount = reader.GetInt64(1),
+            OldestTimestamp = reader.IsDBNull(2) ? null : reader.GetInt64(2),
+            NewestTimestamp = reader.IsDBNull(3) ? null : reader.GetInt64(3),
+            HeadPosition = reader.GetInt64(4),
+            EventsByType = Counts(connection, SqliteJournalSql.StatsByType, transaction),
+            EventsByAggregateType = Counts(connection, SqliteJournalSql.StatsByAggregateType, transaction),
+            SnapshotCount = (long)snapshots.ExecuteScalar()!,
+            JournalSizeBytes = sizeBytes,
+        };
+    });
+
+    private Task<IReadOnlyList<EventEnvelope>> ReadEventsAsync(string sql, Action<SqliteParameterCollection> bind) => Run<IReadOnlyList<EventEnvelope>>(connection =>
+    {
+        using var command = Command(connection, sql);
+        bind(command.Parameters);
+        using var reader = command.ExecuteReader();
+        var events = new List<EventEnvelope>();
+        while (reader.Read()) events.Add(rows.Read(reader));
+        return events;
+    });
+
+    private static Dictionary<string, long> Counts(SqliteConnection connection, string sql, SqliteTransaction transaction)
+    {
+        using var command = Command(connection, sql, transaction);
+        using var reader = command.ExecuteReader();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (reader.Read()) counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    private Task<T> Run<T>(Func<SqliteConnection, T> read) => Task.Run(() =>
+    {
+        using var connection = connections.OpenReader();
+        return read(connection);
+    });
+}

@@ -1,0 +1,181 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using EventStore.Aggregates;
+using EventStore.Errors;
+using EventStore.Events;
+using EventStore.Journal;
+
+namespace EventStore.Store;
+
+/// <summary>The event store's operations over the SQLite journal.</summary>
+internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider clock) : IEventStore
+{
+    private const int MaxAttempts = 3;
+    private const string DefaultSource = "event-store";
+    private readonly StoreArguments _check = new(journal.Options);
+
+    public async Task<AppendResult> AppendAsync(string aggregateId, string aggregateType, IReadOnlyList<NewEvent> events, long? expectedVersion = null)
+    {
+        _check.Append(aggregateId, aggregateType, events, expectedVersion);
+        var pending = events.Select((e, i) => Prepare(aggregateId, aggregateType, e, i)).ToList();
+        var callerIds = events.All(e => e.Id is not null);
+        if (callerIds && await FindRetryAsync(aggregateId, pending) is { } earlier) return earlier;
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var expected = expectedVersion ?? await journal.Reader.GetStreamVersionAsync(aggregateId);
+            AppendOutcome outcome;
+            try
+            {
+                outcome = await journal.AppendAsync(new StreamAppend(aggregateId, aggregateType, expected, pending));
+            }
+            catch (DuplicateEventIdException) when (callerIds)
+            {
+                // An identical retry may have committed first: answer as it was answered.
+                if (await FindRetryAsync(aggregateId, pending) is { } raced) return raced;
+                throw;
+            }
+
+            switch (outcome)
+            {
+                case AppendOutcome.Committed committed:
+                    return new AppendResult(aggregateId, committed.Events.Select(Receipt).ToList(), WasRetry: false);
+                case AppendOutcome.VersionConflict conflict when expectedVersion is not null || attempt == MaxAttempts:
+                    if (callerIds && await FindRetryAsync(aggregateId, pending) is { } raced) return raced;
+                    throw new ConcurrencyConflictException(aggregateId, expected, conflict.ActualVersion);
+            }
+        }
+    }
+
+    public Task<IReadOnlyList<EventEnvelope>> GetEventsAsync(string aggregateId, long fromVersion = 1)
+    {
+        _check.Id(aggregateId, nameof(aggregateId));
+        if (fromVersion < 0) throw new InvalidCommandException(nameof(fromVersion), $"is {fromVersion}; versions are not negative");
+        return journal.ReadStreamAsync(aggregateId, afterVersion: Math.Max(0, fromVersion - 1));
+    }
+
+    public Task<EventPage> GetEventsByTypeAsync(string eventType, long fromPosition = 0, int limit = 1000)
+    {
+        _check.Id(eventType, nameof(eventType));
+        _check.Page(fromPosition, limit);
+        return PageAsync(fromPosition, limit, eventType);
+    }
+
+    public Task<EventPage> ReadAllAsync(long fromPosition = 0, int limit = 1000)
+    {
+        _check.Page(fromPosition, limit);
+        return PageAsync(fromPosition, limit, eventType: null);
+    }
+
+    public async IAsyncEnumerable<EventEnvelope> ReplayAsync(long fromPosition = 0, int pageSize = 1000,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        _check.Page(fromPosition, pageSize);
+        if (pageSize == 0) throw new InvalidCommandException(nameof(pageSize), "must be at least 1 to make progress");
+        var position = fromPosition;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await PageAsync(position, pageSize, eventType: null);
+            foreach (var envelope in page.Events) yield return envelope;
+            if (page.IsEnd) yield break;
+            position = page.NextPosition;
+        }
+    }
+
+    public async Task<IReadOnlyList<EventEnvelope>> QueryAsync(EventFilter filter)
+    {
+        _check.Filter(filter);
+        var max = journal.Options.MaxPageSize;
+        var events = await journal.Reader.QueryAsync(filter, filter.Limit ?? max + 1);
+        if (events.Count > max)
+            throw new InvalidCommandException(nameof(filter.Limit),
+                $"the query matches more than {max} events; give a Limit of at most {max} and page with Offset, or use Replay");
+        return events;
+    }
+
+    public async Task SaveSnapshotAsync(Snapshot snapshot)
+    {
+        _check.Snapshot(snapshot);
+        var head = await journal.ReadStreamAsync(snapshot.AggregateId, snapshot.Version - 1, snapshot.Version);
+        if (head.Count == 0)
+            throw new InvalidCommandException(nameof(snapshot.Version), $"aggregate '{snapshot.AggregateId}' has no event at version {snapshot.Version}");
+        if (head[0].AggregateType != snapshot.AggregateType)
+            throw new InvalidCommandException(nameof(snapshot.AggregateType), $"aggregate '{snapshot.AggregateId}' is a {head[0].AggregateType}, not a {snapshot.AggregateType}");
+        await journal.SaveSnapshotAsync(snapshot);
+    }
+
+    public Task<Snapshot?> GetSnapshotAsync(string aggregateId)
+    {
+        _check.Id(aggregateId, nameof(aggregateId));
+        return journal.Reader.GetSnapshotAsync(aggregateId);
+    }
+
+    public Task<EventStoreStats> GetStatsAsync() => journal.Reader.GetStatsAsync(journal.SizeBytes);
+
+    public Task<BackupResult> BackupAsync(string destinationPath)
+    {
+        if (string.IsNullOrWhiteSpace(destinationPath)) throw new InvalidCommandException(nameof(destinationPath), "must not be empty");
+        var destination = Path.GetFullPath(destinationPath);
+        if (destination.StartsWith(journal.DatabasePath, StringComparison.Ordinal))
+            throw new InvalidCommandException(nameof(destinationPath), $"'{destination}' is the journal itself (or one of its files)");
+        return journal.BackupAsync(destination);
+    }
+
+    public Task<CheckpointResult> CheckpointAsync() => journal.CheckpointAsync();
+
+    private async Task<EventPage> PageAsync(long fromPosition, int limit, string? eventType)
+    {
+        // One row more than asked tells whether anything follows the page.
+        var events = await journal.Reader.ReadFromPositionAsync(fromPosition, limit + 1, eventType);
+        var page = events.Count > limit ? events.Take(limit).ToList() : events;
+        var next = page.Count == 0 ? fromPosition : page[^1].Position + 1;
+        return new EventPage(page, next, IsEnd: events.Count <= limit);
+    }
+
+    private PendingEvent Prepare(string aggregateId, string aggregateType, NewEvent e, int index)
+    {
+        var type = journal.Serializer.TypeNameOf(e.Payload);
+        StoreArguments.EventBelongsTo(aggregateType, type, index);
+        var json = journal.Serializer.Serialize(e.Payload);
+        var size = Encoding.UTF8.GetByteCount(json);
+        if (size > journal.Options.MaxPayloadBytes) throw new PayloadTooLargeException(type, size, journal.Options.MaxPayloadBytes);
+        var envelope = new EventEnvelope(
+            Id: e.Id ?? Guid.CreateVersion7().ToString(),
+            Type: type,
+            AggregateId: aggregateId,
+            AggregateType: aggregateType,
+            Version: 0,
+            Position: 0,
+            Timestamp: e.Timestamp ?? clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            Source: e.Source ?? DefaultSource,
+            Payload: e.Payload,
+            Metadata: e.Metadata,
+            CausationId: e.CausationId,
+            CorrelationId: e.CorrelationId);
+        return new PendingEvent(envelope, json, EventPayloadSerializer.SerializeMetadata(e.Metadata));
+    }
+
+    /// <summary>
+    /// If every event id is already stored, with the same aggregate, type and payload, this append is a
+    /// retry: the original receipts. If only some are, or with other content, it is a different append
+    /// reusing ids: refused. If none are, null.
+    /// </summary>
+    private async Task<AppendResult?> FindRetryAsync(string aggregateId, IReadOnlyList<PendingEvent> pending)
+    {
+        var stored = new List<EventEnvelope>(pending.Count);
+        foreach (var e in pending)
+        {
+            if (await journal.FindEventAsync(e.Envelope.Id) is not { } found) continue;
+            if (found.AggregateId != aggregateId || found.Type != e.Envelope.Type || journal.Serializer.Serialize(found.Payload) != e.PayloadJson)
+                throw new DuplicateEventIdException(found.Id, $"it is already the {found.Type} event at version {found.Version} of aggregate '{found.AggregateId}', with other content");
+            stored.Add(found);
+        }
+        if (stored.Count == 0) return null;
+        if (stored.Count != pending.Count)
+            throw new DuplicateEventIdException(stored[0].Id, $"only {stored.Count} of the {pending.Count} events of this append are stored already");
+        return new AppendResult(aggregateId, stored.Select(Receipt).ToList(), WasRetry: true);
+    }
+
+    private static EventReceipt Receipt(EventEnvelope e) => new(e.Id, e.Type, e.AggregateId, e.Version, e.Position);
+}
