@@ -52,6 +52,18 @@ public sealed class JournalFile(string path)
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Overwrites an aggregate's snapshot row, as a bug or a bad disk could; returns the rows changed.</summary>
+    public int OverwriteSnapshot(string aggregateId, string state, long? version = null)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE snapshots SET state = $state, version = COALESCE($version, version) WHERE aggregate_id = $a";
+        command.Parameters.AddWithValue("$a", aggregateId);
+        command.Parameters.AddWithValue("$state", state);
+        command.Parameters.AddWithValue("$version", (object?)version ?? DBNull.Value);
+        return command.ExecuteNonQuery();
+    }
+
     private long Scalar(string sql, string? aggregateId)
     {
         using var connection = Open();
