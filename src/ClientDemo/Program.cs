@@ -74,6 +74,7 @@ try
 
     await new DemoScenario(client, cast, log, Console.Out).RunAsync(stopping);
     var missing = await new SummaryReport(client, cast, log, Console.Out).PrintAsync();
+    await new StoreTour(client, cast, log, Console.Out).PrintAsync();
 
     if (missing.Count > 0)
     {
