@@ -21,6 +21,7 @@ builder.UseOrleans(orleans => orleans
         gatewayPort: silo.GetValue("GatewayPort", 30000),
         serviceId: silo.GetValue("ServiceId", "agent-event-store")!,
         clusterId: silo.GetValue("ClusterId", "dev")!)
-    .AddSqliteEventJournal());
+    .AddSqliteEventJournal()
+    .AddEventStoreProjections(projections => builder.Configuration.GetSection("EventStore:Projections").Bind(projections)));
 
 await builder.Build().RunAsync();

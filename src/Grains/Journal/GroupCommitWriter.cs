@@ -16,6 +16,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private const int SqliteConstraint = 19;
 
     private readonly SqliteConnectionFactory _connections;
+    private readonly CommittedFeed _feed;
     private readonly int _maxEventsPerCommit;
     private readonly ILogger _logger;
     private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new() { SingleReader = true });
@@ -27,9 +28,9 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private long _commits;
     private long _committedEvents;
 
-    public GroupCommitWriter(SqliteConnectionFactory connections, int maxEventsPerCommit, ILogger logger)
+    public GroupCommitWriter(SqliteConnectionFactory connections, int maxEventsPerCommit, CommittedFeed feed, ILogger logger)
     {
-        (_connections, _maxEventsPerCommit, _logger) = (connections, maxEventsPerCommit, logger);
+        (_connections, _maxEventsPerCommit, _feed, _logger) = (connections, maxEventsPerCommit, feed, logger);
         _thread = new Thread(Run) { IsBackground = true, Name = "event-journal-writer" };
         _thread.Start();
     }
@@ -95,8 +96,6 @@ internal sealed partial class GroupCommitWriter : IDisposable
             for (var i = 0; i < batch.Count; i++)
                 results[i] = batch[i].Execute(this, transaction);
             transaction.Commit();
-            Interlocked.Increment(ref _commits);
-            Interlocked.Add(ref _committedEvents, results.OfType<AppendOutcome.Committed>().Sum(c => c.Events.Count));
         }
         catch (Exception ex)
         {
@@ -107,7 +106,11 @@ internal sealed partial class GroupCommitWriter : IDisposable
             return;
         }
 
+        var committed = results.OfType<AppendOutcome.Committed>().SelectMany(c => c.Events).ToList();
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _committedEvents, committed.Count);
         for (var i = 0; i < batch.Count; i++) batch[i].Complete(results[i]);
+        _feed.Publish(committed);
     }
 
     /// <summary>Writes one stream's events inside a savepoint; returns an <see cref="AppendOutcome"/> or the exception that refused it.</summary>

@@ -28,6 +28,31 @@ internal sealed class JournalReader(SqliteConnectionFactory connections, EventRo
             if (eventType is not null) p.AddWithValue("$type", eventType);
         });
 
+    /// <summary>Up to <paramref name="limit"/> events of the given aggregate types with positions in [<paramref name="fromPosition"/>, <paramref name="toPosition"/>].</summary>
+    public Task<IReadOnlyList<EventEnvelope>> ReadRangeAsync(long fromPosition, long toPosition, IReadOnlyList<string> aggregateTypes, int limit) =>
+        ReadEventsAsync(SqliteJournalSql.SelectRangeOfAggregateTypes(aggregateTypes.Count), p =>
+        {
+            p.AddWithValue("$from", fromPosition);
+            p.AddWithValue("$to", toPosition);
+            p.AddWithValue("$limit", limit);
+            for (var i = 0; i < aggregateTypes.Count; i++) p.AddWithValue($"$aggregate_type{i}", aggregateTypes[i]);
+        });
+
+    /// <summary>The position of the last committed event, 0 when the journal is empty.</summary>
+    public Task<long> GetHeadPositionAsync() => Run(connection =>
+    {
+        using var command = Command(connection, SqliteJournalSql.HeadPosition);
+        return (long)command.ExecuteScalar()!;
+    });
+
+    /// <summary>The timestamp of the first event at or after <paramref name="position"/>, if any.</summary>
+    public Task<long?> GetTimestampAtAsync(long position) => Run(connection =>
+    {
+        using var command = Command(connection, SqliteJournalSql.SelectTimestampAt);
+        command.Parameters.AddWithValue("$position", position);
+        return command.ExecuteScalar() is long timestamp ? timestamp : (long?)null;
+    });
+
     /// <summary>Events matching a validated filter; <paramref name="limit"/> -1 for none.</summary>
     public Task<IReadOnlyList<EventEnvelope>> QueryAsync(EventFilter filter, long limit)
     {

@@ -32,6 +32,9 @@ internal sealed partial class SqliteEventJournal : IDisposable
 
     public EventPayloadSerializer Serializer { get; }
 
+    /// <summary>The events of every commit of this silo, as they are committed.</summary>
+    public CommittedFeed Feed { get; } = new();
+
     /// <summary>Every read of the journal.</summary>
     public JournalReader Reader { get; }
 
@@ -112,7 +115,7 @@ internal sealed partial class SqliteEventJournal : IDisposable
     {
         _connections.EnsureSchema();
         LogStarted(_logger, DatabasePath, Options.Durability);
-        return new GroupCommitWriter(_connections, Options.MaxEventsPerCommit, _logger);
+        return new GroupCommitWriter(_connections, Options.MaxEventsPerCommit, Feed, _logger);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event journal at {Path} (durability {Durability})")]

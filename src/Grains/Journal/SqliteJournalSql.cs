@@ -81,6 +81,12 @@ internal static class SqliteJournalSql
 
     public const string Checkpoint = "PRAGMA wal_checkpoint(TRUNCATE)";
 
+    public const string SelectTimestampAt = "SELECT timestamp FROM events WHERE position >= $position ORDER BY position LIMIT 1";
+
+    /// <summary>Events of the given aggregate types with positions in [$from, $to], in position order.</summary>
+    public static string SelectRangeOfAggregateTypes(int aggregateTypes) =>
+        $"SELECT {Columns} FROM events WHERE position >= $from AND position <= $to AND aggregate_type IN ({Parameters("$aggregate_type", aggregateTypes)}) ORDER BY position LIMIT $limit";
+
     /// <summary>
     /// A filtered query in global order. Only parameter names are spliced into the text; every value
     /// is bound as a parameter. A $limit of -1 means no limit (SQLite needs a LIMIT for OFFSET).

@@ -1,5 +1,6 @@
 using EventStore.Hosting;
 using EventStore.Journal;
+using EventStore.Projections;
 using Orleans.TestingHost;
 
 namespace EventStore.Tests.Infrastructure;
@@ -28,6 +29,9 @@ public class JournalCluster : IAsyncLifetime
     /// <summary>Journal settings on top of the test defaults.</summary>
     protected virtual void ConfigureJournal(SqliteJournalOptions options) { }
 
+    /// <summary>Projection settings on top of the defaults.</summary>
+    protected virtual void ConfigureProjections(ProjectionOptions options) { }
+
     /// <inheritdoc />
     public Task InitializeAsync() => StartAsync();
 
@@ -53,12 +57,15 @@ public class JournalCluster : IAsyncLifetime
         Directory.CreateDirectory(_folder);
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) => silo.AddSqliteEventJournal(options =>
-        {
-            options.DatabasePath = DatabasePath;
-            options.EventAssemblies.Add(typeof(NoteAdded).Assembly);
-            ConfigureJournal(options);
-        }));
+        builder.Options.ServiceId = "event-store-tests";
+        builder.ConfigureSilo((_, silo) => silo
+            .AddSqliteEventJournal(options =>
+            {
+                options.DatabasePath = DatabasePath;
+                options.EventAssemblies.Add(typeof(NoteAdded).Assembly);
+                ConfigureJournal(options);
+            })
+            .AddEventStoreProjections(ConfigureProjections));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

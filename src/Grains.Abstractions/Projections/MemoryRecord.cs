@@ -1,0 +1,61 @@
+namespace EventStore.Projections;
+
+/// <summary>One memory entry as the MemoryIndex projection sees it.</summary>
+[GenerateSerializer]
+public sealed class MemoryRecord
+{
+    /// <summary>The memory's id.</summary>
+    [Id(0)] public required string MemoryId { get; set; }
+    /// <summary>Its namespace.</summary>
+    [Id(1)] public string Namespace { get; set; } = "";
+    /// <summary>Its key.</summary>
+    [Id(2)] public string Key { get; set; } = "";
+    /// <summary>Its type.</summary>
+    [Id(3)] public string MemoryType { get; set; } = "";
+    /// <summary>Its size in bytes.</summary>
+    [Id(4)] public long Size { get; set; }
+    /// <summary>Reads since it was last stored.</summary>
+    [Id(5)] public int AccessCount { get; set; }
+    /// <summary>When it was last stored.</summary>
+    [Id(6)] public DateTimeOffset StoredAt { get; set; }
+    /// <summary>When it was last read.</summary>
+    [Id(7)] public DateTimeOffset? LastAccessedAt { get; set; }
+    /// <summary>When it was deleted, if it was.</summary>
+    [Id(8)] public DateTimeOffset? DeletedAt { get; set; }
+    /// <summary>When it expired, if it did.</summary>
+    [Id(9)] public DateTimeOffset? ExpiredAt { get; set; }
+
+    /// <summary>Neither deleted nor expired.</summary>
+    public bool IsActive => DeletedAt is null && ExpiredAt is null;
+}
+
+/// <summary>Entries removed, by how.</summary>
+/// <param name="Deleted">Entries deleted.</param>
+/// <param name="Expired">Entries expired.</param>
+[GenerateSerializer, Immutable]
+public sealed record MemoryRemovals(IReadOnlyList<MemoryRecord> Deleted, IReadOnlyList<MemoryRecord> Expired);
+
+/// <summary>The MemoryIndex projection: every memory entry and its access pattern. One grain (key <see cref="Key"/>).</summary>
+public interface IMemoryIndexProjection : IGrainWithStringKey, IProjection
+{
+    /// <summary>The key of the single projection grain.</summary>
+    const string Key = "all";
+
+    /// <summary>One entry, if known.</summary>
+    Task<MemoryRecord?> GetMemory(string memoryId);
+
+    /// <summary>Entries neither deleted nor expired.</summary>
+    Task<IReadOnlyList<MemoryRecord>> GetActive();
+
+    /// <summary>Every entry of a namespace.</summary>
+    Task<IReadOnlyList<MemoryRecord>> GetByNamespace(string @namespace);
+
+    /// <summary>The <paramref name="limit"/> most read entries, most read first.</summary>
+    Task<IReadOnlyList<MemoryRecord>> GetMostAccessed(int limit);
+
+    /// <summary>Total size of the active entries of each namespace, in bytes.</summary>
+    Task<IReadOnlyDictionary<string, long>> GetTotalSizeByNamespace();
+
+    /// <summary>Entries deleted and entries expired.</summary>
+    Task<MemoryRemovals> GetRemovals();
+}

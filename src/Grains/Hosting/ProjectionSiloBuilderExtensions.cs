@@ -1,0 +1,30 @@
+using EventStore.Journal;
+using EventStore.Projections;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace EventStore.Hosting;
+
+/// <summary>Registers the projections on a silo that has the SQLite event journal.</summary>
+public static class ProjectionSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds the AgentState, TaskHistory and MemoryIndex projections: the journal stream (memory streams,
+    /// implicit subscriptions only, unless configured otherwise), the publisher that feeds it from the
+    /// journal writer, and the grain storage (<see cref="ProjectionStorage.Name"/>) that keeps read models
+    /// and checkpoints in the journal's database. The stream settings are read when this is called, so
+    /// <paramref name="configure"/> must set them (bind configuration inside it). Call after <see cref="EventJournalSiloBuilderExtensions.AddSqliteEventJournal"/>.
+    /// </summary>
+    public static ISiloBuilder AddEventStoreProjections(this ISiloBuilder builder, Action<ProjectionOptions>? configure = null)
+    {
+        var options = new ProjectionOptions();
+        configure?.Invoke(options);
+        builder.Services.AddOptions<ProjectionOptions>().Configure(o => configure?.Invoke(o));
+        if (options.AddMemoryStreams)
+            builder.AddMemoryStreams(options.StreamProvider, streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
+        builder.AddSqliteGrainStorage(ProjectionStorage.Name, sp => sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value.DatabasePath);
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalStreamPublisher>();
+        return builder;
+    }
+}

@@ -1,0 +1,69 @@
+using EventStore.Aggregates;
+using EventStore.Events;
+
+namespace EventStore.Projections;
+
+/// <summary>The AgentState read model: agents by id, from agent events and the task events that name an agent.</summary>
+[GenerateSerializer]
+public sealed class AgentStateModel : IReadModel
+{
+    /// <summary>Agents by id.</summary>
+    [Id(0)] public Dictionary<string, AgentRecord> Agents { get; set; } = [];
+
+    /// <summary>Tasks in progress, with the agent running them, to charge a task failure to its agent.</summary>
+    [Id(1)] public Dictionary<string, string> RunningTasks { get; set; } = [];
+
+    /// <inheritdoc />
+    public void Apply(EventEnvelope envelope)
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(envelope.Timestamp);
+        switch (envelope.Payload)
+        {
+            case AgentSpawned e:
+                Agents[e.AgentId] = new AgentRecord { AgentId = e.AgentId, Role = e.Role, Domain = e.Domain, Status = AgentStatus.Idle, SpawnedAt = at, LastActivityAt = at };
+                break;
+            case TaskStarted e:
+                RunningTasks[e.TaskId] = e.AgentId;
+                break;
+            case TaskFailed e when RunningTasks.Remove(e.TaskId, out var agentId) && Agents.TryGetValue(agentId, out var agent):
+                agent.FailedTasks++;
+                break;
+            case TaskCompleted or TaskBlocked:
+                RunningTasks.Remove(envelope.AggregateId);
+                break;
+            case IDomainEvent when envelope.AggregateType == AggregateTypes.Agent && Agents.TryGetValue(envelope.AggregateId, out var record):
+                record.LastActivityAt = at;
+                ApplyToAgent(record, envelope.Payload);
+                break;
+        }
+    }
+
+    private static void ApplyToAgent(AgentRecord agent, IDomainEvent payload)
+    {
+        switch (payload)
+        {
+            case AgentStarted e:
+                (agent.Status, agent.StartedAt) = (AgentStatus.Active, e.StartedAt);
+                break;
+            case AgentStopped e:
+                (agent.Status, agent.StoppedAt, agent.CurrentTaskId) = (AgentStatus.Completed, e.StoppedAt, null);
+                break;
+            case AgentFailed:
+                (agent.Status, agent.CurrentTaskId) = (AgentStatus.Error, null);
+                agent.ErrorCount++;
+                break;
+            case AgentStatusChanged e:
+                agent.Status = e.NewStatus;
+                break;
+            case AgentTaskAssigned e:
+                (agent.Status, agent.CurrentTaskId) = (AgentStatus.Active, e.TaskId);
+                agent.TaskCount++;
+                break;
+            case AgentTaskCompleted e:
+                (agent.Status, agent.CurrentTaskId) = (AgentStatus.Idle, null);
+                agent.CompletedTasks++;
+                agent.TotalTaskDurationMs += e.DurationMs;
+                break;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using EventStore.Events;
+
+namespace EventStore.Projections;
+
+/// <summary>A read model folded from journal events by a <see cref="ProjectionGrain{TModel}"/>.</summary>
+public interface IReadModel
+{
+    /// <summary>Applies one event. Only events of the model's aggregate types are given to it, each once, in position order.</summary>
+    void Apply(EventEnvelope envelope);
+}
+
+/// <summary>What a projection grain persists: its read model and the last position folded into it, together.</summary>
+[GenerateSerializer]
+public sealed class ProjectionState<TModel> where TModel : IReadModel, new()
+{
+    /// <summary>The last journal position applied.</summary>
+    [Id(0)] public long Checkpoint { get; set; }
+
+    /// <summary>The read model as of <see cref="Checkpoint"/>.</summary>
+    [Id(1)] public TModel Model { get; set; } = new();
+}

@@ -1,0 +1,31 @@
+using EventStore.Events;
+
+namespace EventStore.Projections;
+
+/// <summary>The MemoryIndex read model: memory entries by memory id.</summary>
+[GenerateSerializer]
+public sealed class MemoryIndexModel : IReadModel
+{
+    /// <summary>Entries by memory id.</summary>
+    [Id(0)] public Dictionary<string, MemoryRecord> Memories { get; set; } = [];
+
+    /// <inheritdoc />
+    public void Apply(EventEnvelope envelope)
+    {
+        switch (envelope.Payload)
+        {
+            case MemoryStored e:
+                Memories[e.MemoryId] = new MemoryRecord { MemoryId = e.MemoryId, Namespace = e.Namespace, Key = e.Key, MemoryType = e.MemoryType, Size = e.Size, StoredAt = e.StoredAt };
+                break;
+            case MemoryRetrieved e when Memories.TryGetValue(e.MemoryId, out var memory):
+                (memory.AccessCount, memory.LastAccessedAt) = (e.AccessCount, e.RetrievedAt);
+                break;
+            case MemoryDeleted e when Memories.TryGetValue(e.MemoryId, out var memory):
+                memory.DeletedAt = e.DeletedAt;
+                break;
+            case MemoryExpired e when Memories.TryGetValue(e.MemoryId, out var memory):
+                memory.ExpiredAt = e.ExpiredAt;
+                break;
+        }
+    }
+}

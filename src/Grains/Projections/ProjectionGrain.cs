@@ -1,0 +1,137 @@
+using EventStore.Events;
+using EventStore.Journal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+
+namespace EventStore.Projections;
+
+/// <summary>
+/// Base of the projection grains. A projection folds journal events into a read model and keeps the
+/// last position it applied (its checkpoint) with it, in one grain-storage record. Stream messages
+/// bring new commits with low latency; the journal brings correctness: on activation, on a gap in
+/// positions, and on a timer, the projection reads whatever it has not seen from the journal. Every
+/// position is applied once: anything at or below the checkpoint is a duplicate and ignored.
+/// </summary>
+/// <typeparam name="TModel">The read model.</typeparam>
+public abstract class ProjectionGrain<TModel> : Grain, IProjection
+    where TModel : IReadModel, new()
+{
+    private readonly IPersistentState<ProjectionState<TModel>> _state;
+    private SqliteEventJournal _journal = null!;
+    private ProjectionOptions _options = null!;
+    private int _unsaved;
+    private bool _dirty;
+
+    /// <summary>Creates the grain over its persisted state.</summary>
+    protected ProjectionGrain(IPersistentState<ProjectionState<TModel>> state) => _state = state;
+
+    /// <summary>The aggregate types whose events the model folds.</summary>
+    protected abstract IReadOnlyList<string> AggregateTypes { get; }
+
+    /// <summary>The read model, caught up at least to the checkpoint.</summary>
+    protected TModel Model => _state.State.Model;
+
+    /// <summary>The current time.</summary>
+    protected DateTimeOffset Now => (ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
+
+    private long Checkpoint => _state.State.Checkpoint;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _journal = ServiceProvider.GetRequiredService<SqliteEventJournal>();
+        _options = ServiceProvider.GetRequiredService<IOptions<ProjectionOptions>>().Value;
+        await CatchUpToHead();
+        var stream = this.GetStreamProvider(_options.StreamProvider)
+            .GetStream<CommittedBatch>(StreamId.Create(ProjectionStreams.Namespace, ProjectionStreams.Key));
+        await stream.SubscribeAsync((batch, _) => OnCommitted(batch));
+        this.RegisterGrainTimer(OnTimer, new GrainTimerCreationOptions(_options.FlushInterval, _options.FlushInterval) { Interleave = false });
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty) await Save();
+    }
+
+    /// <inheritdoc />
+    public async Task<ProjectionStatus> GetStatus()
+    {
+        var head = await _journal.Reader.GetHeadPositionAsync();
+        var lagMs = 0L;
+        if (head > Checkpoint && await _journal.Reader.GetTimestampAtAsync(Checkpoint + 1) is { } oldestUnapplied)
+            lagMs = Math.Max(0, Now.ToUnixTimeMilliseconds() - oldestUnapplied);
+        return new ProjectionStatus(GetType().Name, Checkpoint, head, Math.Max(0, head - Checkpoint), lagMs);
+    }
+
+    /// <inheritdoc />
+    public async Task<ProjectionStatus> CatchUp()
+    {
+        await CatchUpToHead();
+        return await GetStatus();
+    }
+
+    /// <inheritdoc />
+    public async Task<ProjectionStatus> Rebuild()
+    {
+        _state.State = new ProjectionState<TModel>();
+        await CatchUpToHead();
+        await Save();
+        return await GetStatus();
+    }
+
+    /// <summary>A commit announced on the stream: apply it, after reading from the journal whatever came before it unannounced.</summary>
+    private async Task OnCommitted(CommittedBatch batch)
+    {
+        if (batch.ToPosition <= Checkpoint) return;
+        if (batch.FromPosition > Checkpoint + 1) await CatchUpTo(batch.FromPosition - 1);
+        foreach (var envelope in batch.Events)
+            if (envelope.Position > Checkpoint && AggregateTypes.Contains(envelope.AggregateType)) Apply(envelope);
+        Advance(batch.ToPosition);
+        if (_unsaved >= _options.SaveEveryEvents) await Save();
+    }
+
+    private async Task OnTimer(CancellationToken cancellationToken)
+    {
+        await CatchUpToHead();
+        if (_dirty) await Save();
+    }
+
+    private async Task CatchUpToHead()
+    {
+        var head = await _journal.Reader.GetHeadPositionAsync();
+        if (head > Checkpoint) await CatchUpTo(head);
+    }
+
+    /// <summary>Applies the journal's events up to <paramref name="position"/>, page by page. SQLite commits positions in order, so nothing below the head can still appear.</summary>
+    private async Task CatchUpTo(long position)
+    {
+        while (Checkpoint < position)
+        {
+            var page = await _journal.Reader.ReadRangeAsync(Checkpoint + 1, position, AggregateTypes, _options.CatchUpPageSize);
+            foreach (var envelope in page) Apply(envelope);
+            if (page.Count < _options.CatchUpPageSize) Advance(position);
+        }
+    }
+
+    private void Apply(EventEnvelope envelope)
+    {
+        Model.Apply(envelope);
+        Advance(envelope.Position);
+        _unsaved++;
+    }
+
+    private void Advance(long position)
+    {
+        if (position <= Checkpoint) return;
+        _state.State.Checkpoint = position;
+        _dirty = true;
+    }
+
+    private async Task Save()
+    {
+        await _state.WriteStateAsync();
+        (_unsaved, _dirty) = (0, false);
+    }
+}
