@@ -17,13 +17,14 @@ public static class EventStoreGrainExtensions
     public static async IAsyncEnumerable<EventEnvelope> Replay(this IEventStoreGrain store, long fromPosition = 0, int pageSize = 1000,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var position = fromPosition;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var page = await store.ReadAll(position, pageSize);
             foreach (var envelope in page.Events) yield return envelope;
-            if (page.IsEnd || page.Events.Count == 0) yield break;
+            if (page.IsEnd) yield break;
             position = page.NextPosition;
         }
     }

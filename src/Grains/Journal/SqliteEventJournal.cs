@@ -97,12 +97,19 @@ internal sealed partial class SqliteEventJournal : IDisposable
     public Task<CheckpointResult> CheckpointAsync() => Task.Run(() =>
     {
         using var connection = _connections.OpenReader();
+        var (_, walFrames, copied) = Checkpoint(connection, SqliteJournalSql.CheckpointPassive);
+        var (busy, _, _) = Checkpoint(connection, SqliteJournalSql.CheckpointTruncate);
+        return new CheckpointResult(busy, walFrames, copied);
+    });
+
+    private static (bool Busy, long WalFrames, long Copied) Checkpoint(SqliteConnection connection, string sql)
+    {
         using var command = connection.CreateCommand();
-        command.CommandText = SqliteJournalSql.Checkpoint;
+        command.CommandText = sql;
         using var reader = command.ExecuteReader();
         reader.Read();
-        return new CheckpointResult(reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2));
-    });
+        return (reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2));
+    }
 
     public void Dispose()
     {

@@ -79,7 +79,10 @@ internal static class SqliteJournalSql
 
     public const string HeadPosition = "SELECT COALESCE(MAX(position), 0) FROM events";
 
-    public const string Checkpoint = "PRAGMA wal_checkpoint(TRUNCATE)";
+    /// <summary>Copies what it can without waiting; its result counts the WAL's frames (TRUNCATE resets them to 0).</summary>
+    public const string CheckpointPassive = "PRAGMA wal_checkpoint(PASSIVE)";
+
+    public const string CheckpointTruncate = "PRAGMA wal_checkpoint(TRUNCATE)";
 
     public const string SelectTimestampAt = "SELECT timestamp FROM events WHERE position >= $position ORDER BY position LIMIT 1";
 
