@@ -75,8 +75,14 @@ try
     await new DemoScenario(client, cast, log, Console.Out).RunAsync(stopping);
     var missing = await new SummaryReport(client, cast, log, Console.Out).PrintAsync();
     await new StoreTour(client, cast, log, Console.Out).PrintAsync();
+    var readModelsMatch = await new ReadModelReport(client, cast, Console.Out).PrintAsync();
 
-    if (missing.Count > 0)
+    if (!readModelsMatch)
+    {
+        Console.Error.WriteLine("error: the read models disagree with the journal");
+        exitCode = ExitCodes.DemoFailed;
+    }
+    else if (missing.Count > 0)
     {
         Console.Error.WriteLine($"error: the scenario did not append {missing.Count} event type(s): {string.Join(", ", missing)}");
         exitCode = ExitCodes.DemoFailed;
