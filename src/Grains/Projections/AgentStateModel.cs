@@ -14,6 +14,9 @@ public sealed class AgentStateModel : IReadModel
     [Id(1)] public Dictionary<string, string> RunningTasks { get; set; } = [];
 
     /// <inheritdoc />
+    public int Count => Agents.Count;
+
+    /// <inheritdoc />
     public void Apply(EventEnvelope envelope)
     {
         var at = DateTimeOffset.FromUnixTimeMilliseconds(envelope.Timestamp);

@@ -7,6 +7,9 @@ public interface IReadModel
 {
     /// <summary>Applies one event. Only events of the model's aggregate types are given to it, each once, in position order.</summary>
     void Apply(EventEnvelope envelope);
+
+    /// <summary>How many records the model holds: what saving it costs.</summary>
+    int Count { get; }
 }
 
 /// <summary>What a projection grain persists: its read model and the last position folded into it, together.</summary>

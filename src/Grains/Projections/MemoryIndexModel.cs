@@ -10,6 +10,9 @@ public sealed class MemoryIndexModel : IReadModel
     [Id(0)] public Dictionary<string, MemoryRecord> Memories { get; set; } = [];
 
     /// <inheritdoc />
+    public int Count => Memories.Count;
+
+    /// <inheritdoc />
     public void Apply(EventEnvelope envelope)
     {
         switch (envelope.Payload)

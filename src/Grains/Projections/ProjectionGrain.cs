@@ -22,6 +22,7 @@ public abstract class ProjectionGrain<TModel> : Grain, IProjection
     private ProjectionOptions _options = null!;
     private int _unsaved;
     private bool _dirty;
+    private DateTimeOffset _savedAt;
 
     /// <summary>Creates the grain over its persisted state.</summary>
     protected ProjectionGrain(IPersistentState<ProjectionState<TModel>> state) => _state = state;
@@ -42,6 +43,7 @@ public abstract class ProjectionGrain<TModel> : Grain, IProjection
     {
         _journal = ServiceProvider.GetRequiredService<SqliteEventJournal>();
         _options = ServiceProvider.GetRequiredService<IOptions<ProjectionOptions>>().Value;
+        _savedAt = Now;
         await CatchUpToHead();
         var stream = this.GetStreamProvider(_options.StreamProvider)
             .GetStream<CommittedBatch>(StreamId.Create(ProjectionStreams.Namespace, ProjectionStreams.Key));
@@ -89,14 +91,17 @@ public abstract class ProjectionGrain<TModel> : Grain, IProjection
         foreach (var envelope in batch.Events)
             if (envelope.Position > Checkpoint && AggregateTypes.Contains(envelope.AggregateType)) Apply(envelope);
         Advance(batch.ToPosition);
-        if (_unsaved >= _options.SaveEveryEvents) await Save();
+        if (SaveIsDue) await Save();
     }
 
     private async Task OnTimer(CancellationToken cancellationToken)
     {
         await CatchUpToHead();
-        if (_dirty) await Save();
+        if (SaveIsDue || (_dirty && Now - _savedAt >= _options.MaxSaveInterval)) await Save();
     }
+
+    /// <summary>Enough unsaved events that rewriting the whole model is cheap per event.</summary>
+    private bool SaveIsDue => _dirty && _unsaved >= Math.Max(_options.SaveEveryEvents, _options.UnsavedEventsPerRecord * Model.Count);
 
     private async Task CatchUpToHead()
     {
@@ -132,6 +137,6 @@ public abstract class ProjectionGrain<TModel> : Grain, IProjection
     private async Task Save()
     {
         await _state.WriteStateAsync();
-        (_unsaved, _dirty) = (0, false);
+        (_unsaved, _dirty, _savedAt) = (0, false, Now);
     }
 }

@@ -9,10 +9,20 @@ public sealed class ProjectionOptions
     /// <summary>Add memory streams as the stream provider (true) or use one the host configured under <see cref="StreamProvider"/> (false). Default true.</summary>
     public bool AddMemoryStreams { get; set; } = true;
 
-    /// <summary>Save the read model after this many applied events. Default 1,000.</summary>
+    /// <summary>
+    /// Save the read model once this many events are applied and unsaved, or more when the model is
+    /// large: at least <see cref="UnsavedEventsPerRecord"/> times its record count, so that the cost of
+    /// rewriting the whole model stays a bounded share of the cost of applying events. Default 1,000.
+    /// </summary>
     public int SaveEveryEvents { get; set; } = 1000;
 
-    /// <summary>Save the read model at least this often while it has unsaved events, and check the journal for events no stream message announced. Default 1 s.</summary>
+    /// <summary>Unsaved events allowed per record of the model before it is saved (see <see cref="SaveEveryEvents"/>). Default 1: about one record rewritten per event applied.</summary>
+    public double UnsavedEventsPerRecord { get; set; } = 1.0;
+
+    /// <summary>Save a model with unsaved events at least this often, however few. Default 30 s.</summary>
+    public TimeSpan MaxSaveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a projection checks the journal for events no stream message announced, and whether it is due to save. Default 1 s.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Events read per page when catching up from the journal. Default 1,000.</summary>

@@ -11,6 +11,9 @@ public sealed class TaskHistoryModel : IReadModel
     [Id(0)] public Dictionary<string, TaskRecord> Tasks { get; set; } = [];
 
     /// <inheritdoc />
+    public int Count => Tasks.Count;
+
+    /// <inheritdoc />
     public void Apply(EventEnvelope envelope)
     {
         if (envelope.Payload is TaskCreated created)

@@ -3,8 +3,9 @@ using Orleans.Concurrency;
 
 namespace EventStore.Store;
 
-/// <summary>The client's door to <see cref="IEventStore"/>: a stateless worker, so calls run in parallel on every silo.</summary>
+/// <summary>The client's door to <see cref="IEventStore"/>: a stateless, reentrant worker, so calls run in parallel on every silo and concurrent appends can share a commit.</summary>
 [StatelessWorker]
+[Reentrant]
 [GrainType("event-store")]
 public sealed class EventStoreGrain(IEventStore store) : Grain, IEventStoreGrain
 {
