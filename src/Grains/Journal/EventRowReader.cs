@@ -1,3 +1,5 @@
+using System.Text.Json;
+using EventStore.Errors;
 using EventStore.Events;
 using Microsoft.Data.Sqlite;
 
@@ -10,15 +12,28 @@ internal sealed class EventRowReader(EventPayloadSerializer serializer)
     {
         var position = row.GetInt64(0);
         var type = row.GetString(2);
+        var json = row.GetString(8);
         IDomainEvent payload;
         try
         {
-            payload = serializer.Deserialize(type, row.GetString(8));
+            payload = serializer.Deserialize(type, json);
         }
-        catch (Exception ex)
+        catch (UnknownEventTypeException ex)
         {
-            throw new InvalidDataException(
-                $"Event at position {position} (id '{row.GetString(1)}', type '{type}') cannot be read: {ex.Message}", ex);
+            payload = new UnreadableEvent(type, json, ex.Message, IsUnknownType: true);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            payload = new UnreadableEvent(type, json, ex.Message, IsUnknownType: false);
+        }
+        IReadOnlyDictionary<string, string>? metadata = null;
+        try
+        {
+            metadata = EventPayloadSerializer.DeserializeMetadata(row.IsDBNull(9) ? null : row.GetString(9));
+        }
+        catch (JsonException ex)
+        {
+            payload = new UnreadableEvent(type, json, $"its metadata cannot be read: {ex.Message}", IsUnknownType: false);
         }
         return new EventEnvelope(
             Id: row.GetString(1),
@@ -30,7 +45,7 @@ internal sealed class EventRowReader(EventPayloadSerializer serializer)
             Timestamp: row.GetInt64(6),
             Source: row.GetString(7),
             Payload: payload,
-            Metadata: EventPayloadSerializer.DeserializeMetadata(row.IsDBNull(9) ? null : row.GetString(9)),
+            Metadata: metadata,
             CausationId: row.IsDBNull(10) ? null : row.GetString(10),
             CorrelationId: row.IsDBNull(11) ? null : row.GetString(11));
     }

@@ -42,7 +42,25 @@ internal sealed partial class GroupCommitWriter : IDisposable
     public long CommittedEvents => Interlocked.Read(ref _committedEvents);
 
     /// <summary>Queues an append; the task completes after the transaction holding it committed (or failed).</summary>
-    public Task<AppendOutcome> Enqueue(StreamAppend append) => Enqueue(new AppendRequest(append));
+    public async Task<AppendOutcome> Enqueue(StreamAppend append, TimeSpan timeout)
+    {
+        var request = new AppendRequest(append);
+        var outcome = Enqueue(request);
+        try
+        {
+            return await outcome.WaitAsync(timeout);
+        }
+        catch (TimeoutException) when (request.TryAbandon())
+        {
+            throw new JournalUnavailableException(
+                $"The append to '{append.AggregateId}' was not committed within {timeout.TotalSeconds:0.###} s (the journal is locked or stuck); it was withdrawn and will not be written.");
+        }
+        catch (TimeoutException)
+        {
+            // The writer took it just in time: its outcome is near (bounded by the busy timeout).
+            return await outcome;
+        }
+    }
 
     /// <summary>Queues a snapshot; it is stored in the next commit unless a newer one is already there.</summary>
     public Task SaveSnapshot(Store.Snapshot snapshot) => Enqueue(new SnapshotRequest(snapshot));
@@ -68,6 +86,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
             var events = 0;
             while (events < _maxEventsPerCommit && _queue.Reader.TryRead(out var request))
             {
+                if (!request.TryClaim()) continue; // withdrawn by a caller that stopped waiting
                 batch.Add(request);
                 events += request.EventCount;
             }
@@ -251,6 +270,15 @@ internal sealed partial class GroupCommitWriter : IDisposable
     /// <summary>One unit of work for the writer, run inside the batch's transaction.</summary>
     private abstract class WriteRequest
     {
+        private const int Queued = 0, Claimed = 1, Abandoned = 2;
+        private int _state;
+
+        /// <summary>The writer takes the request; false if its caller already withdrew it.</summary>
+        public bool TryClaim() => Interlocked.CompareExchange(ref _state, Claimed, Queued) == Queued;
+
+        /// <summary>The caller withdraws the request; false if the writer already took it.</summary>
+        public bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Queued) == Queued;
+
         public abstract int EventCount { get; }
 
         /// <summary>Runs against the open transaction; returns the result, or the exception that refused this request alone.</summary>

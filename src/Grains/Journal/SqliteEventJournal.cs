@@ -54,7 +54,8 @@ internal sealed partial class SqliteEventJournal : IDisposable
     public void Start() => _ = _writer.Value;
 
     /// <summary>Appends events to a stream if it is still at the expected version; completes after COMMIT.</summary>
-    public Task<AppendOutcome> AppendAsync(StreamAppend append) => _writer.Value.Enqueue(append);
+    /// <remarks>An append not taken by the writer within <see cref="SqliteJournalOptions.AppendTimeout"/> is withdrawn and fails; one already taken is always seen through.</remarks>
+    public Task<AppendOutcome> AppendAsync(StreamAppend append) => _writer.Value.Enqueue(append, Options.AppendTimeout);
 
     /// <summary>Stores a snapshot in the next commit, unless a newer one is there already.</summary>
     public Task SaveSnapshotAsync(Snapshot snapshot) => _writer.Value.SaveSnapshot(snapshot);

@@ -29,6 +29,13 @@ public sealed class SqliteJournalOptions
     /// <summary>How long a statement waits for a lock held by another process before failing. Default 5 s.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long an append may wait in the writer's queue. An append still queued then is withdrawn and
+    /// fails with a clear error (nothing is written); one the writer has started is always seen
+    /// through, within the busy timeout. Default 30 s.
+    /// </summary>
+    public TimeSpan AppendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest payload accepted, as UTF-8 JSON bytes. Default 1 MiB.</summary>
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 
@@ -61,6 +68,7 @@ public sealed class SqliteJournalOptions
     {
         if (string.IsNullOrWhiteSpace(DatabasePath)) throw new ArgumentException("EventStore:Journal:DatabasePath must not be empty.");
         if (BusyTimeout <= TimeSpan.Zero) throw new ArgumentException("EventStore:Journal:BusyTimeout must be positive.");
+        if (AppendTimeout <= TimeSpan.Zero) throw new ArgumentException("EventStore:Journal:AppendTimeout must be positive.");
         if (MaxPayloadBytes <= 0) throw new ArgumentException("EventStore:Journal:MaxPayloadBytes must be positive.");
         if (MaxIdLength <= 0) throw new ArgumentException("EventStore:Journal:MaxIdLength must be positive.");
         if (MaxEventsPerCommit <= 0) throw new ArgumentException("EventStore:Journal:MaxEventsPerCommit must be positive.");

@@ -266,6 +266,8 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         {
             if (envelope.Version != _confirmedVersion + 1)
                 throw new InvalidDataException($"Stream '{_aggregateId}' jumps from version {_confirmedVersion} to {envelope.Version}.");
+            if (envelope.Payload is UnreadableEvent unreadable)
+                throw new UnreadableEventException(envelope.Position, envelope.Id, envelope.Type, _aggregateId, unreadable.Problem);
             UpdateView(_confirmed, ToEntry(envelope));
             _confirmedVersion = envelope.Version;
         }

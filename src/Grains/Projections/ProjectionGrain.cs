@@ -1,6 +1,8 @@
+using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
@@ -14,7 +16,7 @@ namespace EventStore.Projections;
 /// position is applied once: anything at or below the checkpoint is a duplicate and ignored.
 /// </summary>
 /// <typeparam name="TModel">The read model.</typeparam>
-public abstract class ProjectionGrain<TModel> : Grain, IProjection
+public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     where TModel : IReadModel, new()
 {
     private readonly IPersistentState<ProjectionState<TModel>> _state;
@@ -23,6 +25,7 @@ public abstract class ProjectionGrain<TModel> : Grain, IProjection
     private int _unsaved;
     private bool _dirty;
     private DateTimeOffset _savedAt;
+    private string? _problem;
 
     /// <summary>Creates the grain over its persisted state.</summary>
     protected ProjectionGrain(IPersistentState<ProjectionState<TModel>> state) => _state = state;
@@ -64,7 +67,7 @@ public abstract class ProjectionGrain<TModel> : Grain, IProjection
         var lagMs = 0L;
         if (head > Checkpoint && await _journal.Reader.GetTimestampAtAsync(Checkpoint + 1) is { } oldestUnapplied)
             lagMs = Math.Max(0, Now.ToUnixTimeMilliseconds() - oldestUnapplied);
-        return new ProjectionStatus(GetType().Name, Checkpoint, head, Math.Max(0, head - Checkpoint), lagMs);
+        return new ProjectionStatus(GetType().Name, Checkpoint, head, Math.Max(0, head - Checkpoint), lagMs, _problem);
     }
 
     /// <inheritdoc />
@@ -88,6 +91,7 @@ public abstract class ProjectionGrain<TModel> : Grain, IProjection
     {
         if (batch.ToPosition <= Checkpoint) return;
         if (batch.FromPosition > Checkpoint + 1) await CatchUpTo(batch.FromPosition - 1);
+        if (batch.FromPosition > Checkpoint + 1) return; // stuck before it: the journal still has it for later
         foreach (var envelope in batch.Events)
             if (envelope.Position > Checkpoint && AggregateTypes.Contains(envelope.AggregateType)) Apply(envelope);
         Advance(batch.ToPosition);
@@ -109,20 +113,43 @@ public abstract class ProjectionGrain<TModel> : Grain, IProjection
         if (head > Checkpoint) await CatchUpTo(head);
     }
 
-    /// <summary>Applies the journal's events up to <paramref name="position"/>, page by page. SQLite commits positions in order, so nothing below the head can still appear.</summary>
+    /// <summary>
+    /// Applies the journal's events up to <paramref name="position"/>, page by page (SQLite commits
+    /// positions in order, so nothing below the head can still appear). Stops, without throwing, before
+    /// a damaged row, and says so in <see cref="GetStatus"/>; the timer tries again.
+    /// </summary>
     private async Task CatchUpTo(long position)
     {
-        while (Checkpoint < position)
+        try
         {
-            var page = await _journal.Reader.ReadRangeAsync(Checkpoint + 1, position, AggregateTypes, _options.CatchUpPageSize);
-            foreach (var envelope in page) Apply(envelope);
-            if (page.Count < _options.CatchUpPageSize) Advance(position);
+            while (Checkpoint < position)
+            {
+                var page = await _journal.Reader.ReadRangeAsync(Checkpoint + 1, position, AggregateTypes, _options.CatchUpPageSize);
+                foreach (var envelope in page) Apply(envelope);
+                if (page.Count < _options.CatchUpPageSize) Advance(position);
+            }
+            _problem = null;
+        }
+        catch (UnreadableEventException ex)
+        {
+            _problem = ex.Message;
+            LogStuck(Logger, ex, GetType().Name);
         }
     }
 
     private void Apply(EventEnvelope envelope)
     {
-        Model.Apply(envelope);
+        if (envelope.Payload is UnreadableEvent unreadable)
+        {
+            if (!unreadable.IsUnknownType)
+                throw new UnreadableEventException(envelope.Position, envelope.Id, envelope.Type, envelope.AggregateId, unreadable.Problem);
+            // A type this version does not know cannot change this version's read model: skip it (a rebuild after an upgrade applies it).
+            LogSkipped(Logger, GetType().Name, envelope.Position, envelope.Type);
+        }
+        else
+        {
+            Model.Apply(envelope);
+        }
         Advance(envelope.Position);
         _unsaved++;
     }
@@ -133,6 +160,14 @@ public abstract class ProjectionGrain<TModel> : Grain, IProjection
         _state.State.Checkpoint = position;
         _dirty = true;
     }
+
+    private ILogger Logger => ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(GetType());
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Projection} is stuck and will retry")]
+    private static partial void LogStuck(ILogger logger, Exception exception, string projection);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Projection} skipped the event at position {Position}: its type '{Type}' is unknown to this version")]
+    private static partial void LogSkipped(ILogger logger, string projection, long position, string type);
 
     private async Task Save()
     {
