@@ -1,3 +1,5 @@
+using System.Text;
+using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Store;
 using Microsoft.Data.Sqlite;
@@ -56,6 +58,16 @@ internal sealed partial class SqliteEventJournal : IDisposable
     /// <summary>Appends events to a stream if it is still at the expected version; completes after COMMIT.</summary>
     /// <remarks>An append not taken by the writer within <see cref="SqliteJournalOptions.AppendTimeout"/> is withdrawn and fails; one already taken is always seen through.</remarks>
     public Task<AppendOutcome> AppendAsync(StreamAppend append) => _writer.Value.Enqueue(append, Options.AppendTimeout);
+
+    /// <summary>Serializes an event for the writer: names its type and refuses an unregistered type or a payload over the limit.</summary>
+    public PendingEvent Prepare(EventEnvelope draft)
+    {
+        var type = Serializer.TypeNameOf(draft.Payload);
+        var json = Serializer.Serialize(draft.Payload);
+        var size = Encoding.UTF8.GetByteCount(json);
+        if (size > Options.MaxPayloadBytes) throw new PayloadTooLargeException(type, size, Options.MaxPayloadBytes);
+        return new PendingEvent(draft with { Type = type }, json, EventPayloadSerializer.SerializeMetadata(draft.Metadata));
+    }
 
     /// <summary>Stores a snapshot in the next commit, unless a newer one is there already.</summary>
     public Task SaveSnapshotAsync(Snapshot snapshot) => _writer.Value.SaveSnapshot(snapshot);

@@ -1,4 +1,3 @@
-using System.Text;
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
@@ -125,12 +124,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
                 DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _aggregateId, payload, null, null, null),
             _ => throw new UnknownEventTypeException(entry.GetType().FullName ?? entry.GetType().Name),
         };
-        var type = _journal.Serializer.TypeNameOf(draft.Payload);
-        var json = _journal.Serializer.Serialize(draft.Payload);
-        var size = Encoding.UTF8.GetByteCount(json);
-        if (size > _journal.Options.MaxPayloadBytes) throw new PayloadTooLargeException(type, size, _journal.Options.MaxPayloadBytes);
-        draft = draft with { Type = type, AggregateId = _aggregateId, AggregateType = _aggregateType };
-        return (entry, new PendingEvent(draft, json, EventPayloadSerializer.SerializeMetadata(draft.Metadata)));
+        return (entry, _journal.Prepare(draft with { AggregateId = _aggregateId, AggregateType = _aggregateType }));
     }
 
     private async Task FlushLoop()

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using EventStore.Aggregates;
 using EventStore.Errors;
 using EventStore.Events;
@@ -135,14 +134,9 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
 
     private PendingEvent Prepare(string aggregateId, string aggregateType, NewEvent e, int index)
     {
-        var type = journal.Serializer.TypeNameOf(e.Payload);
-        StoreArguments.EventBelongsTo(aggregateType, type, index);
-        var json = journal.Serializer.Serialize(e.Payload);
-        var size = Encoding.UTF8.GetByteCount(json);
-        if (size > journal.Options.MaxPayloadBytes) throw new PayloadTooLargeException(type, size, journal.Options.MaxPayloadBytes);
-        var envelope = new EventEnvelope(
+        var pending = journal.Prepare(new EventEnvelope(
             Id: e.Id ?? Guid.CreateVersion7().ToString(),
-            Type: type,
+            Type: "",
             AggregateId: aggregateId,
             AggregateType: aggregateType,
             Version: 0,
@@ -152,8 +146,9 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
             Payload: e.Payload,
             Metadata: e.Metadata,
             CausationId: e.CausationId,
-            CorrelationId: e.CorrelationId);
-        return new PendingEvent(envelope, json, EventPayloadSerializer.SerializeMetadata(e.Metadata));
+            CorrelationId: e.CorrelationId));
+        StoreArguments.EventBelongsTo(aggregateType, pending.Envelope.Type, index);
+        return pending;
     }
 
     /// <summary>
