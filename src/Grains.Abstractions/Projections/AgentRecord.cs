@@ -69,6 +69,6 @@ public interface IAgentStateProjection : IGrainWithStringKey, IProjection
     /// <summary>Average duration of every completed task of every agent, in ms (0 when none).</summary>
     Task<double> GetAverageTaskDurationMs();
 
-    /// <summary>Agents in error, and idle agents with no activity for longer than <paramref name="idleThreshold"/> (measured against the newest event the projection applied).</summary>
+    /// <summary>Agents in error, and idle agents whose last event is older than <paramref name="idleThreshold"/> (measured against the current time).</summary>
     Task<AgentHealth> GetHealth(TimeSpan idleThreshold);
 }

@@ -48,6 +48,9 @@ public sealed class EventPayloadSerializer(EventTypeRegistry registry)
         {
             Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            // A stored payload missing a field, or with null where the type allows none, is damaged, not defaulted.
+            RespectRequiredConstructorParameters = true,
+            RespectNullableAnnotations = true,
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

@@ -92,8 +92,16 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
         if (batch.ToPosition <= Checkpoint) return;
         if (batch.FromPosition > Checkpoint + 1) await CatchUpTo(batch.FromPosition - 1);
         if (batch.FromPosition > Checkpoint + 1) return; // stuck before it: the journal still has it for later
-        foreach (var envelope in batch.Events)
-            if (envelope.Position > Checkpoint && AggregateTypes.Contains(envelope.AggregateType)) Apply(envelope);
+        try
+        {
+            foreach (var envelope in batch.Events)
+                if (envelope.Position > Checkpoint && AggregateTypes.Contains(envelope.AggregateType)) Apply(envelope);
+        }
+        catch (UnreadableEventException ex)
+        {
+            Stuck(ex);
+            return;
+        }
         Advance(batch.ToPosition);
         if (SaveIsDue) await Save();
     }
@@ -132,9 +140,14 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
         }
         catch (UnreadableEventException ex)
         {
-            _problem = ex.Message;
-            LogStuck(Logger, ex, GetType().Name);
+            Stuck(ex);
         }
+    }
+
+    private void Stuck(UnreadableEventException problem)
+    {
+        _problem = problem.Message;
+        LogStuck(Logger, problem, GetType().Name);
     }
 
     private void Apply(EventEnvelope envelope)
@@ -148,7 +161,14 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
         }
         else
         {
-            Model.Apply(envelope);
+            try
+            {
+                Model.Apply(envelope);
+            }
+            catch (Exception ex)
+            {
+                throw new UnreadableEventException(envelope.Position, envelope.Id, envelope.Type, envelope.AggregateId, $"the read model cannot apply it: {ex.Message}");
+            }
         }
         Advance(envelope.Position);
         _unsaved++;
