@@ -22,7 +22,12 @@ public static class ProjectionSiloBuilderExtensions
         configure?.Invoke(options);
         builder.Services.AddOptions<ProjectionOptions>().Configure(o => configure?.Invoke(o));
         if (options.AddMemoryStreams)
-            builder.AddMemoryStreams(options.StreamProvider, streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
+            builder.AddMemoryStreams(options.StreamProvider, streams =>
+            {
+                streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
+                streams.ConfigurePartitioning(1); // one stream: one queue to pull
+                streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = options.StreamPullInterval));
+            });
         builder.AddSqliteGrainStorage(ProjectionStorage.Name, sp => sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value.DatabasePath);
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalStreamPublisher>();
         return builder;

@@ -9,6 +9,9 @@ public sealed class ProjectionOptions
     /// <summary>Add memory streams as the stream provider (true) or use one the host configured under <see cref="StreamProvider"/> (false). Default true.</summary>
     public bool AddMemoryStreams { get; set; } = true;
 
+    /// <summary>How often the memory streams' pulling agent looks for new messages (Orleans' default is 100 ms). Default 10 ms.</summary>
+    public TimeSpan StreamPullInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>
     /// Save the read model once this many events are applied and unsaved, or more when the model is
     /// large: at least <see cref="UnsavedEventsPerRecord"/> times its record count, so that the cost of
