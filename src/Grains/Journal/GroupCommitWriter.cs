@@ -14,6 +14,7 @@ namespace EventStore.Journal;
 internal sealed partial class GroupCommitWriter : IDisposable
 {
     private const int SqliteConstraint = 19;
+    private const int MaxRememberedHeads = 100_000;
 
     private readonly SqliteConnectionFactory _connections;
     private readonly CommittedFeed _feed;
@@ -25,6 +26,8 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private SqliteCommand? _selectHead;
     private SqliteCommand? _insert;
     private SqliteCommand? _upsertSnapshot;
+    private readonly Dictionary<string, (long Version, string Type)> _heads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Version, string Type)> _batchHeads = new(StringComparer.Ordinal);
     private long _commits;
     private long _committedEvents;
 
@@ -112,14 +115,17 @@ internal sealed partial class GroupCommitWriter : IDisposable
             _selectHead!.Transaction = transaction;
             _insert!.Transaction = transaction;
             _upsertSnapshot!.Transaction = transaction;
+            _batchHeads.Clear();
             for (var i = 0; i < batch.Count; i++)
                 results[i] = batch[i].Execute(this, transaction);
             transaction.Commit();
+            RememberHeads();
         }
         catch (Exception ex)
         {
             LogCommitFailed(_logger, ex, batch.Count, _connections.DatabasePath);
             CloseConnection();
+            _heads.Clear();
             var error = new JournalUnavailableException($"The event journal could not commit to '{_connections.DatabasePath}': {ex.Message}");
             foreach (var request in batch) request.Fail(error);
             return;
@@ -132,23 +138,27 @@ internal sealed partial class GroupCommitWriter : IDisposable
         _feed.Publish(committed);
     }
 
-    /// <summary>Writes one stream's events inside a savepoint; returns an <see cref="AppendOutcome"/> or the exception that refused it.</summary>
+    /// <summary>
+    /// Writes one stream's events (several inside a savepoint, so that they land together or not at
+    /// all); returns an <see cref="AppendOutcome"/> or the exception that refused it.
+    /// </summary>
     private object AppendOne(StreamAppend append, SqliteTransaction transaction)
     {
         const string savepoint = "append";
-        transaction.Save(savepoint);
+        var atomicByItself = append.Events.Count == 1; // one INSERT either happens or not
+        if (!atomicByItself) transaction.Save(savepoint);
         try
         {
-            var (actualVersion, actualType) = ReadHead(append.AggregateId);
+            var (actualVersion, actualType) = Head(append.AggregateId, append.ExpectedVersion);
             if (actualType is not null && actualType != append.AggregateType)
             {
-                transaction.Release(savepoint);
+                if (!atomicByItself) transaction.Release(savepoint);
                 return new InvalidCommandException("aggregateId",
                     $"'{append.AggregateId}' is the id of a {actualType} stream; a {append.AggregateType} cannot use it");
             }
             if (actualVersion != append.ExpectedVersion)
             {
-                transaction.Release(savepoint);
+                if (!atomicByItself) transaction.Release(savepoint);
                 return new AppendOutcome.VersionConflict(actualVersion);
             }
 
@@ -165,15 +175,42 @@ internal sealed partial class GroupCommitWriter : IDisposable
                     Position = position,
                 });
             }
-            transaction.Release(savepoint);
+            if (!atomicByItself) transaction.Release(savepoint);
+            _batchHeads[append.AggregateId] = (committed[^1].Version, append.AggregateType);
             return new AppendOutcome.Committed(committed);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
         {
-            transaction.Rollback(savepoint);
-            transaction.Release(savepoint);
-            return DescribeDuplicate(append);
+            if (!atomicByItself)
+            {
+                transaction.Rollback(savepoint);
+                transaction.Release(savepoint);
+            }
+            // A version taken by a writer this process did not see, or an event id already used.
+            _heads.Remove(append.AggregateId);
+            _batchHeads.Remove(append.AggregateId);
+            var (actualVersion, _) = ReadHead(append.AggregateId);
+            return actualVersion != append.ExpectedVersion ? new AppendOutcome.VersionConflict(actualVersion) : DescribeDuplicate(append);
         }
+    }
+
+    /// <summary>
+    /// The stream's head. A head remembered from this writer's own commits spares the read only when it
+    /// agrees with the caller; any disagreement is settled by the database, and a head another process
+    /// moved is caught by UNIQUE(aggregate_id, version) on insert.
+    /// </summary>
+    private (long Version, string? AggregateType) Head(string aggregateId, long expectedVersion)
+    {
+        if ((_batchHeads.TryGetValue(aggregateId, out var head) || _heads.TryGetValue(aggregateId, out head)) && head.Version == expectedVersion)
+            return head;
+        return ReadHead(aggregateId);
+    }
+
+    private void RememberHeads()
+    {
+        if (_heads.Count + _batchHeads.Count > MaxRememberedHeads) _heads.Clear();
+        foreach (var (aggregateId, head) in _batchHeads) _heads[aggregateId] = head;
+        _batchHeads.Clear();
     }
 
     private bool UpsertSnapshot(Store.Snapshot snapshot)
