@@ -1,0 +1,114 @@
+using EventStore.Journal;
+
+namespace EventStore.Benchmarks;
+
+/// <summary>The sizes of a run: the issue's numbers, or ten times smaller with --quick.</summary>
+internal sealed record Scale(
+    int W1Aggregates, int W1EventsPerAggregate,
+    int MemoryAggregates, int MemoryEventsPerAggregate,
+    int W2Events, int W3Events, int W3Repeats, int BigLogEvents, int W6Calls,
+    TimeSpan LogStorageCap, TimeSpan Warmup)
+{
+    /// <summary>Commands in flight in every W1-shaped run.</summary>
+    public int InFlight => 64;
+
+    /// <summary>Events per store append when filling the big log (the store's limit).</summary>
+    public int FillBatch => 1000;
+
+    /// <summary>Events in W2's first and last rate windows (0-1,000 and 9,000-10,000 at full size).</summary>
+    public int W2Window => W2Events / 10;
+
+    public static Scale Full { get; } = new(1000, 100, 10_000, 10, 10_000, 10_000, 30, 1_000_000, 500, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(5));
+
+    public static Scale Quick { get; } = new(100, 100, 1000, 10, 1000, 1000, 10, 100_000, 100, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(1));
+}
+
+/// <summary>What to run, at which durability, and where the results go.</summary>
+internal sealed record BenchOptions(
+    JournalDurability Sync,
+    bool Quick,
+    bool Json,
+    IReadOnlySet<string> Workloads,
+    IReadOnlySet<string> Systems,
+    string? OutputDirectory,
+    int Repeat)
+{
+    public static readonly string[] AllWorkloads = ["W1", "W2", "W3", "W4", "W5", "W6"];
+    public static readonly string[] AllSystems = ["eventstore", "raw-sqlite", "orleans-logstorage"];
+
+    public string SyncName => Sync == JournalDurability.Full ? "FULL" : "NORMAL";
+
+    public Scale Scale => Quick ? Scale.Quick : Scale.Full;
+
+    public bool Runs(string workload) => Workloads.Contains(workload);
+
+    public bool Runs(string workload, string system) => Workloads.Contains(workload) && Systems.Contains(system);
+
+    public bool IsEverything => Workloads.Count == AllWorkloads.Length && Systems.Count == AllSystems.Length;
+
+    public const string Usage = """
+        usage: dotnet run -c Release --project bench/EventStore.Benchmarks -- [options]
+          --sync FULL|NORMAL     SQLite synchronous setting of every system (default FULL)
+          --workload W1[,W2..]   run only these workloads (W1..W6; repeatable; default all)
+          --system NAME[,..]     run only these systems: eventstore, raw-sqlite, orleans-logstorage (default all)
+          --quick                a 10x smaller smoke run
+          --repeat N             run the short, target-bearing measurements N times and keep the best (default 3; 1 with --quick)
+          --json                 print one JSON object per result on stdout (progress and table go to stderr)
+          --out DIR              write the .md/.jsonl results there (default bench/EventStore.Benchmarks/results)
+          --no-write             do not write result files
+        """;
+
+    /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a message for people.</summary>
+    public static BenchOptions Parse(string[] args)
+    {
+        var sync = JournalDurability.Full;
+        bool quick = false, json = false, write = true;
+        string? output = null;
+        int? repeat = null;
+        var workloads = new HashSet<string>(StringComparer.Ordinal);
+        var systems = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--sync":
+                    sync = Value().ToUpperInvariant() switch
+                    {
+                        "FULL" => JournalDurability.Full,
+                        "NORMAL" => JournalDurability.Normal,
+                        var other => throw new ArgumentException($"--sync must be FULL or NORMAL, not '{other}'"),
+                    };
+                    break;
+                case "--workload":
+                    foreach (var w in Split(Value()).Select(w => w.ToUpperInvariant()))
+                        workloads.Add(AllWorkloads.Contains(w) ? w : throw new ArgumentException($"unknown workload '{w}' (W1..W6)"));
+                    break;
+                case "--system":
+                    foreach (var s in Split(Value()).Select(s => s.ToLowerInvariant()))
+                        systems.Add(AllSystems.Contains(s) ? s : throw new ArgumentException($"unknown system '{s}' ({string.Join(", ", AllSystems)})"));
+                    break;
+                case "--quick": quick = true; break;
+                case "--repeat":
+                    repeat = int.TryParse(Value(), out var n) && n is >= 1 and <= 10 ? n : throw new ArgumentException("--repeat must be a number from 1 to 10");
+                    break;
+                case "--json": json = true; break;
+                case "--out": output = Value(); break;
+                case "--no-write": write = false; break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}'");
+            }
+        }
+        if (workloads.Count == 0) workloads.UnionWith(AllWorkloads);
+        if (systems.Count == 0) systems.UnionWith(AllSystems);
+        var directory = write ? output ?? DefaultResultsDirectory() : null;
+        return new BenchOptions(sync, quick, json, workloads, systems, directory, repeat ?? (quick ? 1 : 3));
+    }
+
+    private static IEnumerable<string> Split(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string DefaultResultsDirectory() =>
+        typeof(BenchOptions).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "ResultsDirectory")?.Value
+        ?? Path.Combine(Environment.CurrentDirectory, "results");
+}

@@ -1,0 +1,54 @@
+namespace EventStore.Benchmarks.Reporting;
+
+/// <summary>One target of issue 6 and what this run measured for it.</summary>
+internal sealed record TargetCheck(string Target, string Measured, bool? Met);
+
+/// <summary>The issue's targets, checked against the results of one run (ratios within the run).</summary>
+internal static class Targets
+{
+    public static IReadOnlyList<TargetCheck> Evaluate(IReadOnlyList<Result> results, string sync)
+    {
+        Result? Find(string workload, string system, string variant) =>
+            results.FirstOrDefault(r => r.Workload == workload && r.System == system && r.Variant == variant);
+        Result? FindPrefix(string workload, string system, string prefix) =>
+            results.FirstOrDefault(r => r.Workload == workload && r.System == system && r.Variant.StartsWith(prefix, StringComparison.Ordinal));
+
+        var checks = new List<TargetCheck>();
+        var fullOnly = sync == "FULL" ? "" : " (set for FULL; shown for reference)";
+
+        var w1 = Find("W1", "eventstore", "bench-grain");
+        Ratio(checks, $"W1 >= 0.7x raw group-commit{fullOnly}", w1, Find("W1", "raw-sqlite", "group-commit"), 0.7, sync == "FULL");
+        Ratio(checks, $"W1 >= 3x raw row-per-txn{fullOnly}", w1, Find("W1", "raw-sqlite", "row-per-txn"), 3, sync == "FULL");
+
+        var w2 = Find("W2", "eventstore", "bench-grain");
+        Ratio(checks, "W2 >= 0.6x raw sequential row-per-txn", w2, Find("W2", "raw-sqlite", "row-per-txn"), 0.6, true);
+        var windows = results.Where(r => r.Workload == "W2" && r.System == "eventstore" && r.Variant.StartsWith("bench-grain events", StringComparison.Ordinal)).ToList();
+        if (windows.Count == 2 && windows[0].EventsPerSecond is { } first && windows[1].EventsPerSecond is { } last)
+            checks.Add(new($"W2 flat append cost (last window >= 0.8x first)",
+                $"{windows[0].Variant[12..]}: {first:0}/s, {windows[1].Variant[12..]}: {last:0}/s = {last / first:0.00}x", last / first >= 0.8));
+
+        Latency(checks, "W3 from a snapshot < 10 ms (p50)", FindPrefix("W3", "eventstore", "from snapshot"), 10);
+        Latency(checks, "W3 without a snapshot (every event read) < 100 ms (p50)", Find("W3", "eventstore", "no snapshot"), 100);
+
+        Ratio(checks, "W4 replay >= 0.5x raw sequential read", Find("W4", "eventstore", "replay page 1000"), Find("W4", "raw-sqlite", "select-all"), 0.5, true);
+
+        if (Find("W5", "eventstore", "AgentState projection") is { P99Ms: { } lag } w5)
+            checks.Add(new("W5 projection lag p99 <= 100 ms", $"p50 {w5.P50Ms:0.#} ms, p99 {lag:0.#} ms", lag <= 100));
+
+        Latency(checks, "W6 first page <= 5 ms (p50)", Find("W6", "eventstore", "first page"), 5);
+        return checks;
+    }
+
+    private static void Ratio(List<TargetCheck> checks, string target, Result? ours, Result? baseline, double at, bool binding)
+    {
+        if (ours?.EventsPerSecond is not { } a || baseline?.EventsPerSecond is not { } b || b == 0) return;
+        var ratio = a / b;
+        checks.Add(new(target, $"{a:0}/s vs {b:0}/s = {ratio:0.00}x", binding ? ratio >= at : null));
+    }
+
+    private static void Latency(List<TargetCheck> checks, string target, Result? result, double maxMs)
+    {
+        if (result?.P50Ms is not { } p50) return;
+        checks.Add(new(target, $"p50 {p50:0.##} ms, p99 {result.P99Ms:0.##} ms", p50 < maxMs || (p50 <= maxMs && target.Contains("<=", StringComparison.Ordinal))));
+    }
+}

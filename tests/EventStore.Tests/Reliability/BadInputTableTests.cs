@@ -1,0 +1,307 @@
+using System.Text.Json;
+using EventStore.Aggregates;
+using EventStore.Errors;
+using EventStore.Events;
+using EventStore.Store;
+using EventStore.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static EventStore.Tests.Reliability.ReliabilityKit;
+
+namespace EventStore.Tests.Reliability;
+
+/// <summary>A payload class without [EventType]: no journal can name it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record NotRegisteredEvent(string Text) : IDomainEvent;
+
+/// <summary>A private cluster: the table checks the whole journal's row count, which other tests' writes would disturb.</summary>
+public sealed class BadInputCluster : IAsyncLifetime
+{
+    private readonly string _path = ReliabilityCluster.NewDatabasePath();
+
+    public ReliabilityCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Cluster = await ReliabilityCluster.StartAsync(_path, serviceId: "reliability-bad-input");
+
+    public async Task DisposeAsync()
+    {
+        if (Cluster is not null) await Cluster.DisposeAsync();
+        ReliabilityCluster.DeleteFolder(_path);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BadInputCollection : ICollectionFixture<BadInputCluster>
+{
+    public const string Name = "bad-input-table";
+}
+
+/// <summary>
+/// The cross-cutting bad-input table: the same kinds of bad value (empty, blank and over-long ids, unknown
+/// event types, oversized payloads, impossible transitions, absurd paging, inverted time ranges, null
+/// collections, reused event ids) thrown at every surface (the four aggregates, a plain journaled grain,
+/// the store's appends, reads and queries), plus SQL-looking text in every string field of a command,
+/// an append and a query. A bad input is refused with its own error type and a message naming the
+/// problem, and the journal (events and snapshots) is unchanged; SQL-looking text is plain data, stored
+/// and read back exactly as given. The per-surface tables are Aggregates/BadInputTests and
+/// Store/StoreBadInputTests; this one counts its cases in its output.
+/// </summary>
+[Collection(BadInputCollection.Name)]
+public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelper output)
+{
+    private const int MiB = 1024 * 1024;
+    private static readonly string Long = new('i', 257);
+
+    /// <summary>A refused input: the error, the argument it names (for <see cref="InvalidCommandException"/>), and message parts.</summary>
+    private sealed record Refused(Type Error, string? Argument, string[] Parts, Func<IClusterClient, Task<Func<Task>>> Arrange);
+
+    /// <summary>An accepted input: runs, checks what was stored and read back, and says how many rows it added.</summary>
+    private sealed record Stored(int RowsAdded, Func<IClusterClient, string, Task> ActAndCheck);
+
+    private static Dictionary<string, object> Cases() => new()
+    {
+        // ---- one bad id, every surface that takes an id ---------------------------------------------
+        ["id empty: store append aggregateId"] = Invalid("aggregateId", ["empty"], c => Now(() => c.GetEventStore().Append("", "ledger", [Note("x")]))),
+        ["id empty: store read aggregateId"] = Invalid("aggregateId", ["empty"], c => Now(() => c.GetEventStore().GetEvents(""))),
+        ["id empty: query AggregateIds[0]"] = Invalid("AggregateIds[0]", ["empty"], c => Now(() => c.GetEventStore().Query(new EventFilter { AggregateIds = [""] }))),
+        ["id empty: agent taskId"] = Invalid("taskId", ["empty"], async c => { var a = await RunningAgent(c); return () => a.AssignTask(""); }),
+        ["id empty: command EventId"] = Invalid("EventId", ["empty"], c => Now(() => Memory(c).Store("k", "text", 1, context: new CommandContext { EventId = "" }))),
+        ["id blank: store append aggregateId"] = Invalid("aggregateId", ["white space"], c => Now(() => c.GetEventStore().Append(" \t ", "ledger", [Note("x")]))),
+        ["id blank: snapshot read aggregateId"] = Invalid("aggregateId", ["white space"], c => Now(() => c.GetEventStore().GetSnapshot("   "))),
+        ["id blank: query AggregateTypes[1]"] = Invalid("AggregateTypes[1]", ["white space"], c => Now(() => c.GetEventStore().Query(new EventFilter { AggregateTypes = ["agent", " "] }))),
+        ["id blank: task dependencies[0]"] = Invalid("dependencies[0]", ["white space"], c => Now(() => NewTask(c).Create("code", "t", "", TaskPriority.Normal, ["  "]))),
+        ["id blank: command CorrelationId"] = Invalid("CorrelationId", ["white space"], c => Now(() => Swarm(c).Initialize("mesh", 3, new Dictionary<string, string>(), new CommandContext { CorrelationId = " " }))),
+        ["id 257 chars: store append event Id"] = Invalid("events[0].Id", ["257 characters", "limit of 256"], c => Now(() => c.GetEventStore().Append(Ids.New("ledger"), "ledger", [Note("x", Long)]))),
+        ["id 257 chars: store type read eventType"] = Invalid("eventType", ["257 characters"], c => Now(() => c.GetEventStore().GetEventsByType(Long))),
+        ["id 257 chars: query EventTypes[0]"] = Invalid("EventTypes[0]", ["257 characters"], c => Now(() => c.GetEventStore().Query(new EventFilter { EventTypes = [Long] }))),
+        ["id 257 chars: memory key"] = Invalid("key", ["257 characters"], c => Now(() => Memory(c).Store(Long, "text", 1))),
+        ["id 257 chars: agent grain key"] = Invalid("aggregateId", ["257 characters"], c => Now(() => c.GetGrain<IAgentGrain>(Long).Spawn("coder", AgentDomain.Core, []))),
+
+        // ---- unknown event types --------------------------------------------------------------------
+        ["unknown type: store append of an unregistered class"] = new Refused(typeof(UnknownEventTypeException), null, [nameof(NotRegisteredEvent)],
+            c => Now(() => c.GetEventStore().Append(Ids.New("ledger"), "ledger", [Note("ok"), new NewEvent(new NotRegisteredEvent("?"))]))),
+        ["unknown type: journaled grain raising an unregistered class"] = new Refused(typeof(UnknownEventTypeException), null, [nameof(NotRegisteredEvent)],
+            c => Now(() => c.GetGrain<INoteGrain>(Ids.New("note")).Raise(new NotRegisteredEvent("?")))),
+        ["unknown type: a task event appended to an agent"] = Invalid("events[0]", ["task:created", "agent aggregate"],
+            c => Now(() => c.GetEventStore().Append(Ids.New("agent"), AggregateTypes.Agent, [new NewEvent(new TaskCreated("t", "code", "t", "", TaskPriority.Low, [], DateTimeOffset.UnixEpoch))]))),
+
+        // ---- payloads over the limit ----------------------------------------------------------------
+        ["payload over 1 MiB: agent spawn with 4,500 capabilities"] = new Refused(typeof(PayloadTooLargeException), null, ["agent:spawned", "1,048,576"],
+            c => Now(() => Agent(c).Spawn("coder", AgentDomain.Core, Enumerable.Range(0, 4500).Select(i => $"capability-{i}-{new string('c', 230)}").ToList()))),
+        ["payload over 1 MiB: task description"] = new Refused(typeof(PayloadTooLargeException), null, ["task:created", "1,048,576"],
+            c => Now(() => NewTask(c).Create("code", "t", new string('d', MiB + 1), TaskPriority.Low, []))),
+        ["payload over 1 MiB: swarm error through the store"] = new Refused(typeof(PayloadTooLargeException), null, ["swarm:error"],
+            c => Now(() => c.GetEventStore().Append(Ids.New("swarm"), AggregateTypes.Swarm, [new NewEvent(new SwarmError(new string('e', 2 * MiB), null, new Dictionary<string, string>(), DateTimeOffset.UnixEpoch))]))),
+
+        // ---- impossible transitions, one per aggregate (and one after the end of a life) ------------
+        ["transition: start an agent never spawned"] = Transition(["start", "never spawned"], c => Now(() => Agent(c).Start())),
+        ["transition: assign a task to a stopped agent"] = Transition(["stopped"], async c =>
+        {
+            var a = await RunningAgent(c);
+            await a.Stop("done");
+            return () => a.AssignTask("late");
+        }),
+        ["transition: complete a task never started"] = Transition(["complete", "never started"], async c =>
+        {
+            var t = NewTask(c);
+            await t.Create("code", "t", "", TaskPriority.Normal, []);
+            return () => t.Complete("done");
+        }),
+        ["transition: retrieve a deleted memory key"] = Transition(["deleted"], async c =>
+        {
+            var m = Memory(c);
+            await m.Store("k", "text", 1);
+            await m.Delete("k");
+            return () => m.Retrieve("k");
+        }),
+        ["transition: scale a terminated swarm"] = Transition(["terminated"], async c =>
+        {
+            var s = Swarm(c);
+            await s.Initialize("mesh", 5, new Dictionary<string, string>());
+            await s.Terminate("over", new Dictionary<string, double>());
+            return () => s.Scale(2, "too late");
+        }),
+
+        // ---- negative or absurd paging --------------------------------------------------------------
+        ["paging: read all from position -1"] = Invalid("fromPosition", ["-1"], c => Now(() => c.GetEventStore().ReadAll(-1, 10))),
+        ["paging: read all with int.MaxValue as the limit"] = Invalid("limit", ["over the page size limit"], c => Now(() => c.GetEventStore().ReadAll(0, int.MaxValue))),
+        ["paging: events of a type with limit -5"] = Invalid("limit", ["-5"], c => Now(() => c.GetEventStore().GetEventsByType("agent:spawned", 0, -5))),
+        ["paging: query offset -1"] = Invalid("Offset", ["-1"], c => Now(() => c.GetEventStore().Query(new EventFilter { Offset = -1 }))),
+        ["paging: query limit int.MinValue"] = Invalid("Limit", ["-2147483648"], c => Now(() => c.GetEventStore().Query(new EventFilter { Limit = int.MinValue }))),
+        ["paging: stream read from version long.MinValue"] = Invalid("fromVersion", ["-9223372036854775808"], c => Now(() => c.GetEventStore().GetEvents(Ids.New("ledger"), long.MinValue))),
+
+        // ---- inverted time ranges -------------------------------------------------------------------
+        ["time range: Before earlier than After"] = Invalid("Before", ["1000", "2000", "empty"], c => Now(() => c.GetEventStore().Query(new EventFilter { After = 2000, Before = 1000 }))),
+        ["time range: Before equal to After"] = Invalid("Before", ["empty"], c => Now(() => c.GetEventStore().Query(new EventFilter { After = 1000, Before = 1000, Limit = 10 }))),
+        ["time range: After negative"] = Invalid("After", ["-1"], c => Now(() => c.GetEventStore().Query(new EventFilter { After = -1 }))),
+
+        // ---- null (or empty) collections ------------------------------------------------------------
+        ["null collection: agent capabilities"] = Invalid("capabilities", ["null"], c => Now(() => Agent(c).Spawn("coder", AgentDomain.Core, null!))),
+        ["null collection: task dependencies"] = Invalid("dependencies", ["null"], c => Now(() => NewTask(c).Create("code", "t", "", TaskPriority.Normal, null!))),
+        ["null collection: task blockedBy"] = Invalid("blockedBy", ["null"], async c =>
+        {
+            var t = NewTask(c);
+            await t.Create("code", "t", "", TaskPriority.Normal, []);
+            return () => t.Block(null!);
+        }),
+        ["null collection: swarm config"] = Invalid("config", ["null"], c => Now(() => Swarm(c).Initialize("mesh", 3, null!))),
+        ["null collection: swarm metrics"] = Invalid("metrics", ["null"], async c =>
+        {
+            var s = Swarm(c);
+            await s.Initialize("mesh", 3, new Dictionary<string, string>());
+            return () => s.Terminate("over", null!);
+        }),
+        ["null collection: store append events"] = Invalid("events", ["null"], c => Now(() => c.GetEventStore().Append(Ids.New("ledger"), "ledger", null!))),
+        ["empty collection: query EventTypes"] = Invalid("EventTypes", ["empty"], c => Now(() => c.GetEventStore().Query(new EventFilter { EventTypes = [] }))),
+
+        // ---- duplicate event ids with different content ---------------------------------------------
+        ["duplicate id: store append, same id, other payload"] = new Refused(typeof(DuplicateEventIdException), null, ["other content"], async c =>
+        {
+            var (ledger, id) = (Ids.New("ledger"), Ids.New("evt"));
+            await c.GetEventStore().Append(ledger, "ledger", [Note("first", id)]);
+            return () => c.GetEventStore().Append(ledger, "ledger", [Note("second", id)]);
+        }),
+        ["duplicate id: a command reusing a store event's id"] = new Refused(typeof(DuplicateEventIdException), null, ["test:note"], async c =>
+        {
+            var id = Ids.New("evt");
+            await c.GetEventStore().Append(Ids.New("ledger"), "ledger", [Note("taken", id)]);
+            return () => Agent(c).Spawn("coder", AgentDomain.Core, [], new CommandContext { EventId = id });
+        }),
+        ["duplicate id: a store append reusing a command's id"] = new Refused(typeof(DuplicateEventIdException), null, ["agent:spawned"], async c =>
+        {
+            var id = Ids.New("evt");
+            await Agent(c).Spawn("coder", AgentDomain.Core, [], new CommandContext { EventId = id });
+            return () => c.GetEventStore().Append(Ids.New("ledger"), "ledger", [Note("mine", id)]);
+        }),
+        ["duplicate id: the same command on another aggregate"] = new Refused(typeof(DuplicateEventIdException), null, ["agent:spawned"], async c =>
+        {
+            var id = Ids.New("evt");
+            await Agent(c).Spawn("coder", AgentDomain.Core, [], new CommandContext { EventId = id });
+            return () => Agent(c).Spawn("coder", AgentDomain.Core, [], new CommandContext { EventId = id });
+        }),
+
+        // ---- SQL-looking text: plain data ----------------------------------------------------------
+        ["sql text: every string field of a task command"] = new Stored(1, async (c, path) =>
+        {
+            var (taskId, eventId) = ($"task'); DROP TABLE events; --{Guid.NewGuid():N}", $"evt' OR '1'='1{Guid.NewGuid():N}");
+            var metadata = new Dictionary<string, string> { ["k'; DELETE FROM snapshots; --"] = "v\" OR \"\"=\"" };
+            var context = new CommandContext { EventId = eventId, CorrelationId = "corr'; UPDATE events SET version = 0; --", CausationId = "cause\"); DROP TABLE snapshots;", Source = "src' || (SELECT 1) || '", Metadata = metadata };
+            await c.GetGrain<ITaskGrain>(taskId).Create("type'--", "title'; DROP TABLE events;", "desc \" OR 1=1 /*", TaskPriority.High, ["dep' UNION SELECT * FROM events --"], context);
+            var row = Assert.Single(new JournalFile(path).Rows(taskId));
+            Assert.Equal((eventId, taskId, context.CorrelationId, context.CausationId, context.Source), (row.Id, row.AggregateId, row.CorrelationId, row.CausationId, row.Source));
+            Assert.Equal(metadata, JsonSerializer.Deserialize<Dictionary<string, string>>(row.Metadata!));
+            var payload = JsonDocument.Parse(row.Payload).RootElement;
+            Assert.Equal(("type'--", "title'; DROP TABLE events;", "desc \" OR 1=1 /*", "dep' UNION SELECT * FROM events --"),
+                (payload.GetProperty("taskType").GetString(), payload.GetProperty("title").GetString(), payload.GetProperty("description").GetString(), payload.GetProperty("dependencies")[0].GetString()));
+            Assert.Equal("title'; DROP TABLE events;", (await c.GetGrain<ITaskGrain>(taskId).GetState()).Title);
+        }),
+        ["sql text: every string field of a store append"] = new Stored(1, async (c, path) =>
+        {
+            var (ledger, type, id) = ($"ledger' OR 1=1 --{Guid.NewGuid():N}", $"kind'); DROP TABLE events;--{Guid.NewGuid():N}", $"id\"; DELETE FROM events; --{Guid.NewGuid():N}");
+            var e = new NewEvent(new NoteAdded("text'); DROP TABLE events; --")) { Id = id, Source = "s' OR 'a'='a", CorrelationId = "c'--", CausationId = "x\" OR \"1", Metadata = new Dictionary<string, string> { ["m'"] = "'; --" } };
+            await c.GetEventStore().Append(ledger, type, [e]);
+            var row = Assert.Single(new JournalFile(path).Rows(ledger));
+            Assert.Equal((id, type, e.Source, e.CorrelationId, e.CausationId), (row.Id, row.AggregateType, row.Source, row.CorrelationId, row.CausationId));
+            Assert.Equal("text'); DROP TABLE events; --", JsonDocument.Parse(row.Payload).RootElement.GetProperty("text").GetString());
+            Assert.Equal(id, Assert.Single(await c.GetEventStore().Query(new EventFilter { AggregateTypes = [type] })).Id);
+        }),
+        ["sql text: every string field of a query"] = new Stored(0, async (c, path) =>
+        {
+            // Reads the row of the task case above (cases run in the order written).
+            var store = c.GetEventStore();
+            var taskRow = new JournalFile(path).Rows().First(r => r.AggregateId.StartsWith("task'); DROP TABLE events; --", StringComparison.Ordinal));
+            Assert.Equal(taskRow.Id, Assert.Single(await store.Query(new EventFilter { AggregateIds = [taskRow.AggregateId], AggregateTypes = ["task"], EventTypes = ["task:created"] })).Id);
+            Assert.Empty(await store.Query(new EventFilter { AggregateIds = ["' OR '1'='1"] }));
+            Assert.Empty(await store.Query(new EventFilter { AggregateTypes = ["task' --"], Limit = 10 }));
+            Assert.Empty(await store.Query(new EventFilter { EventTypes = ["task:created' OR '1'='1"], Limit = 10 }));
+            Assert.Empty((await store.GetEventsByType("x' OR 1=1 --")).Events);
+            Assert.Empty(await store.GetEvents("' OR ''='"));
+            Assert.Null(await store.GetSnapshot("'; DROP TABLE snapshots; --"));
+        }),
+        ["sql text: memory key, type and id"] = new Stored(1, async (c, path) =>
+        {
+            var ns = $"ns' OR 1=1{Guid.NewGuid():N}";
+            await c.GetGrain<IMemoryNamespaceGrain>(ns).Store("key'; DROP TABLE events;--", "type\" OR \"1\"=\"1", 7, "mem'); DELETE FROM events; --");
+            var payload = JsonDocument.Parse(Assert.Single(new JournalFile(path).Rows(ns)).Payload).RootElement;
+            Assert.Equal(("key'; DROP TABLE events;--", "type\" OR \"1\"=\"1", "mem'); DELETE FROM events; --"),
+                (payload.GetProperty("key").GetString(), payload.GetProperty("memoryType").GetString(), payload.GetProperty("memoryId").GetString()));
+            Assert.True((await c.GetGrain<IMemoryNamespaceGrain>(ns).GetState()).Entries.ContainsKey("key'; DROP TABLE events;--"));
+        }),
+    };
+
+    [Fact]
+    public async Task Every_bad_input_across_grains_and_store_is_refused_clearly_and_writes_nothing_and_SQL_text_is_plain_data()
+    {
+        var cluster = fixture.Cluster;
+        var path = cluster.DatabasePath;
+        var failures = new List<string>();
+        var (refused, stored) = (0, 0);
+        var cases = Cases();
+        foreach (var (name, @case) in cases)
+        {
+            try
+            {
+                switch (@case)
+                {
+                    case Refused bad:
+                    {
+                        var act = await bad.Arrange(cluster.Client);
+                        var (events, snapshots) = (cluster.Journal.Count(), SnapshotCount(path));
+                        var error = await Record.ExceptionAsync(() => act().WaitAsync(NoHang));
+                        Assert.NotNull(error);
+                        Assert.IsType(bad.Error, error);
+                        if (bad.Argument is not null) Assert.Equal(bad.Argument, ((InvalidCommandException)error).Argument);
+                        foreach (var part in bad.Parts) Assert.Contains(part, error.Message);
+                        Assert.Equal((events, snapshots), (cluster.Journal.Count(), SnapshotCount(path)));
+                        refused++;
+                        output.WriteLine($"refused  {name}: {error.GetType().Name}: {Shorten(error.Message)}");
+                        break;
+                    }
+                    case Stored good:
+                    {
+                        var events = cluster.Journal.Count();
+                        await good.ActAndCheck(cluster.Client, path).WaitAsync(NoHang);
+                        Assert.Equal(events + good.RowsAdded, cluster.Journal.Count());
+                        stored++;
+                        output.WriteLine($"verbatim {name}: stored and read back as given");
+                        break;
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                failures.Add($"{name}: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        JournalAssert.IsConsistent(cluster.Journal.Rows());
+        output.WriteLine($"{cases.Count} bad inputs tried: {refused} refused with a clear error and nothing written, {stored} SQL-looking inputs stored as plain data, {failures.Count} failures");
+        Assert.True(cases.Count >= 20, $"the table has only {cases.Count} cases");
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    private static Refused Invalid(string argument, string[] parts, Func<IClusterClient, Task<Func<Task>>> arrange) =>
+        new(typeof(InvalidCommandException), argument, parts, arrange);
+
+    private static Refused Transition(string[] parts, Func<IClusterClient, Task<Func<Task>>> arrange) =>
+        new(typeof(InvalidTransitionException), null, parts, arrange);
+
+    private static Task<Func<Task>> Now(Func<Task> act) => Task.FromResult(act);
+
+    private static IAgentGrain Agent(IClusterClient c) => c.GetGrain<IAgentGrain>(Ids.New("agent"));
+
+    private static ITaskGrain NewTask(IClusterClient c) => c.GetGrain<ITaskGrain>(Ids.New("task"));
+
+    private static ISwarmGrain Swarm(IClusterClient c) => c.GetGrain<ISwarmGrain>(Ids.New("swarm"));
+
+    private static IMemoryNamespaceGrain Memory(IClusterClient c) => c.GetGrain<IMemoryNamespaceGrain>(Ids.New("memory"));
+
+    private static async Task<IAgentGrain> RunningAgent(IClusterClient c)
+    {
+        var agent = Agent(c);
+        await agent.Spawn("coder", AgentDomain.Core, []);
+        await agent.Start();
+        return agent;
+    }
+
+    private static string Shorten(string message) => message.Length <= 160 ? message : message[..160] + "…";
+}

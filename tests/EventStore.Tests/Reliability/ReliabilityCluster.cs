@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using EventStore.Hosting;
+using EventStore.Journal;
+using EventStore.Projections;
+using EventStore.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Orleans.TestingHost;
+
+namespace EventStore.Tests.Reliability;
+
+/// <summary>
+/// A private in-process cluster for the reliability tests: its own journal file (or one shared on
+/// purpose with another cluster), its own cluster and service ids, and journal and projection settings
+/// of the test's choosing. Disposing it stops the silo and releases every SQLite file handle.
+/// </summary>
+public sealed class ReliabilityCluster : IAsyncDisposable
+{
+    private readonly InProcessTestCluster _cluster;
+
+    private ReliabilityCluster(InProcessTestCluster cluster, string databasePath) => (_cluster, DatabasePath) = (cluster, databasePath);
+
+    /// <summary>The journal file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>A client of this cluster.</summary>
+    public IClusterClient Client => _cluster.Client;
+
+    /// <summary>Plain SQL on the journal file.</summary>
+    public JournalFile Journal => new(DatabasePath);
+
+    /// <summary>A new journal path in a fresh temporary folder.</summary>
+    public static string NewDatabasePath() =>
+        Path.Combine(Path.GetTempPath(), "eventstore-tests", "reliability", Guid.NewGuid().ToString("N"), "events.db");
+
+    /// <summary>Starts a one-silo cluster on <paramref name="databasePath"/>.</summary>
+    public static async Task<ReliabilityCluster> StartAsync(
+        string databasePath, Action<SqliteJournalOptions>? journal = null, Action<ProjectionOptions>? projections = null,
+        string? clusterId = null, string serviceId = "event-store-reliability")
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
+        builder.Options.ConfigureFileLogging = false;
+        builder.Options.ServiceId = serviceId;
+        if (clusterId is not null) builder.Options.ClusterId = clusterId;
+        builder.ConfigureSilo((_, silo) => silo
+            .AddSqliteEventJournal(options =>
+            {
+                options.DatabasePath = databasePath;
+                options.EventAssemblies.Add(typeof(NoteAdded).Assembly);
+                journal?.Invoke(options);
+            })
+            .AddEventStoreProjections(options =>
+            {
+                options.FlushInterval = TimeSpan.FromMilliseconds(200);
+                projections?.Invoke(options);
+            }));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new ReliabilityCluster(cluster, databasePath);
+    }
+
+    /// <summary>Deactivates a grain, so that its next call rebuilds it from the journal.</summary>
+    public Task DeactivateAsync(IAddressable grain) => _cluster.DeactivateAsync(grain);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _cluster.StopAllSilosAsync();
+        }
+        finally
+        {
+            await _cluster.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    /// <summary>Deletes the folder of a journal made by <see cref="NewDatabasePath"/> (best effort).</summary>
+    public static void DeleteFolder(string databasePath)
+    {
+        try { Directory.Delete(Path.GetDirectoryName(databasePath)!, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>Runs a command-line tool (chattr, mount…) and returns its exit code and output.</summary>
+internal static class Shell
+{
+    public static (int ExitCode, string Output) Run(string program, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(30))) process.Kill();
+        return (process.ExitCode, (stdout.Result + stderr).Trim());
+    }
+
+    /// <summary>Runs it and fails the test with its output if it does not succeed.</summary>
+    public static void Require(string program, params string[] arguments)
+    {
+        var (code, text) = Run(program, arguments);
+        Assert.True(code == 0, $"`{program} {string.Join(' ', arguments)}` failed (exit {code}): {text}");
+    }
+}
+
+/// <summary>Polls until a condition holds, within a generous bound (never a timing assertion: only a guard against hanging).</summary>
+internal static class Poll
+{
+    public static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var value = await read();
+            if (done(value)) return value;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{what}: still not the case after {(within ?? TimeSpan.FromSeconds(30)).TotalSeconds} s; last value {value}");
+            await Task.Delay(100);
+        }
+    }
+}
