@@ -35,13 +35,15 @@ internal static class RawRead
     public static void Stream(BenchContext bench, string path, string aggregateId, int events)
     {
         using var connection = OpenReader(path);
-        var sql = $"SELECT {RawSqlite.Columns} FROM events WHERE aggregate_id = '{aggregateId}' AND version > 0 ORDER BY version";
-        Scan(connection, sql);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RawSqlite.Columns} FROM events WHERE aggregate_id = $id AND version > 0 ORDER BY version";
+        command.Parameters.AddWithValue("$id", aggregateId);
+        Read(command);
         var latencies = new Latencies(bench.Scale.W3Repeats);
         for (var i = 0; i < bench.Scale.W3Repeats; i++)
         {
             var start = Stopwatch.GetTimestamp();
-            var rows = Scan(connection, sql);
+            var rows = Read(command);
             latencies.AddSince(start);
             if (rows != events) throw new InvalidOperationException($"W3 raw: read {rows} rows, expected {events}");
         }

@@ -2,7 +2,6 @@ using EventStore.Benchmarks.Grains;
 using EventStore.Hosting;
 using EventStore.Journal;
 using EventStore.Projections;
-using Orleans.Streams;
 
 namespace EventStore.Benchmarks.Hosting;
 
@@ -26,29 +25,6 @@ internal static class Silos
                 o.EventAssemblies.Add(typeof(BenchAppended).Assembly);
             });
             if (projections) silo.AddEventStoreProjections(configureProjections);
-        };
-
-    /// <summary>
-    /// The product's silo as <see cref="Journal"/>, but with the journal stream's memory-stream pulling agent
-    /// checking its queue every <paramref name="pullPeriod"/> instead of Orleans' default 100 ms: a
-    /// diagnostic for W5 (the product's <c>AddEventStoreProjections</c> lets the host configure the provider).
-    /// </summary>
-    public static Action<ISiloBuilder> JournalWithStreamPullPeriod(string databasePath, JournalDurability durability, TimeSpan pullPeriod,
-        Action<ProjectionOptions>? configure = null) =>
-        silo =>
-        {
-            Journal(databasePath, durability, projections: false)(silo);
-            var projections = new ProjectionOptions();
-            silo.AddEventStoreProjections(o =>
-            {
-                configure?.Invoke(o);
-                o.AddMemoryStreams = false;
-            });
-            silo.AddMemoryStreams(projections.StreamProvider, streams =>
-            {
-                streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-                streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = pullPeriod));
-            });
         };
 
     /// <summary>

@@ -60,98 +60,102 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
     private static Dictionary<string, object> Cases() => new()
     {
         // ---- one bad id, every surface that takes an id ---------------------------------------------
-        ["id empty: store append aggregateId"] = Invalid("aggregateId", ["empty"], c => Now(() => c.GetEventStore().Append("", "ledger", [Note("x")]))),
-        ["id empty: store read aggregateId"] = Invalid("aggregateId", ["empty"], c => Now(() => c.GetEventStore().GetEvents(""))),
+        ["id empty: store append CorrelationId"] = Invalid("events[0].CorrelationId", ["empty"], c => Now(() => c.GetEventStore().Append(Ids.New("ledger"), "ledger", [Note("x") with { CorrelationId = "" }]))),
+        ["id empty: memory key to retrieve"] = Invalid("key", ["empty"], async c => { var m = Memory(c); await m.Store("k", "text", 1); return () => m.Retrieve(""); }),
         ["id empty: query AggregateIds[0]"] = Invalid("AggregateIds[0]", ["empty"], c => Now(() => c.GetEventStore().Query(new EventFilter { AggregateIds = [""] }))),
         ["id empty: agent taskId"] = Invalid("taskId", ["empty"], async c => { var a = await RunningAgent(c); return () => a.AssignTask(""); }),
         ["id empty: command EventId"] = Invalid("EventId", ["empty"], c => Now(() => Memory(c).Store("k", "text", 1, context: new CommandContext { EventId = "" }))),
-        ["id blank: store append aggregateId"] = Invalid("aggregateId", ["white space"], c => Now(() => c.GetEventStore().Append(" \t ", "ledger", [Note("x")]))),
+        ["id blank: store append Source"] = Invalid("events[0].Source", ["white space"], c => Now(() => c.GetEventStore().Append(Ids.New("ledger"), "ledger", [Note("x") with { Source = " \t " }]))),
         ["id blank: snapshot read aggregateId"] = Invalid("aggregateId", ["white space"], c => Now(() => c.GetEventStore().GetSnapshot("   "))),
         ["id blank: query AggregateTypes[1]"] = Invalid("AggregateTypes[1]", ["white space"], c => Now(() => c.GetEventStore().Query(new EventFilter { AggregateTypes = ["agent", " "] }))),
         ["id blank: task dependencies[0]"] = Invalid("dependencies[0]", ["white space"], c => Now(() => NewTask(c).Create("code", "t", "", TaskPriority.Normal, ["  "]))),
         ["id blank: command CorrelationId"] = Invalid("CorrelationId", ["white space"], c => Now(() => Swarm(c).Initialize("mesh", 3, new Dictionary<string, string>(), new CommandContext { CorrelationId = " " }))),
-        ["id 257 chars: store append event Id"] = Invalid("events[0].Id", ["257 characters", "limit of 256"], c => Now(() => c.GetEventStore().Append(Ids.New("ledger"), "ledger", [Note("x", Long)]))),
+        ["id 257 chars: store append CausationId"] = Invalid("events[0].CausationId", ["257 characters", "limit of 256"], c => Now(() => c.GetEventStore().Append(Ids.New("ledger"), "ledger", [Note("x") with { CausationId = Long }]))),
         ["id 257 chars: store type read eventType"] = Invalid("eventType", ["257 characters"], c => Now(() => c.GetEventStore().GetEventsByType(Long))),
         ["id 257 chars: query EventTypes[0]"] = Invalid("EventTypes[0]", ["257 characters"], c => Now(() => c.GetEventStore().Query(new EventFilter { EventTypes = [Long] }))),
-        ["id 257 chars: memory key"] = Invalid("key", ["257 characters"], c => Now(() => Memory(c).Store(Long, "text", 1))),
-        ["id 257 chars: agent grain key"] = Invalid("aggregateId", ["257 characters"], c => Now(() => c.GetGrain<IAgentGrain>(Long).Spawn("coder", AgentDomain.Core, []))),
+        ["id 257 chars: memory id"] = Invalid("memoryId", ["257 characters"], c => Now(() => Memory(c).Store("k", "text", 1, Long))),
+        ["id 257 chars: task grain key"] = Invalid("aggregateId", ["257 characters"], c => Now(() => c.GetGrain<ITaskGrain>(Long).Create("code", "t", "", TaskPriority.Normal, []))),
 
         // ---- unknown event types --------------------------------------------------------------------
-        ["unknown type: store append of an unregistered class"] = new Refused(typeof(UnknownEventTypeException), null, [nameof(NotRegisteredEvent)],
-            c => Now(() => c.GetEventStore().Append(Ids.New("ledger"), "ledger", [Note("ok"), new NewEvent(new NotRegisteredEvent("?"))]))),
+        ["unknown type: store append of an unregistered class to a swarm"] = new Refused(typeof(UnknownEventTypeException), null, [nameof(NotRegisteredEvent)],
+            c => Now(() => c.GetEventStore().Append(Ids.New("swarm"), AggregateTypes.Swarm, [new NewEvent(new NotRegisteredEvent("?"))]))),
         ["unknown type: journaled grain raising an unregistered class"] = new Refused(typeof(UnknownEventTypeException), null, [nameof(NotRegisteredEvent)],
             c => Now(() => c.GetGrain<INoteGrain>(Ids.New("note")).Raise(new NotRegisteredEvent("?")))),
-        ["unknown type: a task event appended to an agent"] = Invalid("events[0]", ["task:created", "agent aggregate"],
-            c => Now(() => c.GetEventStore().Append(Ids.New("agent"), AggregateTypes.Agent, [new NewEvent(new TaskCreated("t", "code", "t", "", TaskPriority.Low, [], DateTimeOffset.UnixEpoch))]))),
+        ["unknown type: an agent event appended to a memory namespace"] = Invalid("events[1]", ["agent:spawned", "memory aggregate"],
+            c => Now(() => c.GetEventStore().Append(Ids.New("memory"), AggregateTypes.Memory,
+                [new NewEvent(new MemoryStored("m", "ns", "k", "text", 1, DateTimeOffset.UnixEpoch)), new NewEvent(new AgentSpawned("a", "coder", AgentDomain.Core, []))]))),
 
         // ---- payloads over the limit ----------------------------------------------------------------
         ["payload over 1 MiB: agent spawn with 4,500 capabilities"] = new Refused(typeof(PayloadTooLargeException), null, ["agent:spawned", "1,048,576"],
             c => Now(() => Agent(c).Spawn("coder", AgentDomain.Core, Enumerable.Range(0, 4500).Select(i => $"capability-{i}-{new string('c', 230)}").ToList()))),
-        ["payload over 1 MiB: task description"] = new Refused(typeof(PayloadTooLargeException), null, ["task:created", "1,048,576"],
-            c => Now(() => NewTask(c).Create("code", "t", new string('d', MiB + 1), TaskPriority.Low, []))),
+        ["payload over 1 MiB: task title"] = new Refused(typeof(PayloadTooLargeException), null, ["task:created", "1,048,576"],
+            c => Now(() => NewTask(c).Create("code", new string('t', MiB + 1), "", TaskPriority.Low, []))),
         ["payload over 1 MiB: swarm error through the store"] = new Refused(typeof(PayloadTooLargeException), null, ["swarm:error"],
             c => Now(() => c.GetEventStore().Append(Ids.New("swarm"), AggregateTypes.Swarm, [new NewEvent(new SwarmError(new string('e', 2 * MiB), null, new Dictionary<string, string>(), DateTimeOffset.UnixEpoch))]))),
 
         // ---- impossible transitions, one per aggregate (and one after the end of a life) ------------
-        ["transition: start an agent never spawned"] = Transition(["start", "never spawned"], c => Now(() => Agent(c).Start())),
+        ["transition: change the status of an agent never spawned"] = Transition(["change the status of", "never spawned"], c => Now(() => Agent(c).ChangeStatus(AgentStatus.Active))),
         ["transition: assign a task to a stopped agent"] = Transition(["stopped"], async c =>
         {
             var a = await RunningAgent(c);
             await a.Stop("done");
             return () => a.AssignTask("late");
         }),
-        ["transition: complete a task never started"] = Transition(["complete", "never started"], async c =>
+        ["transition: fail a task never started"] = Transition(["fail", "never started"], async c =>
         {
             var t = NewTask(c);
             await t.Create("code", "t", "", TaskPriority.Normal, []);
-            return () => t.Complete("done");
+            return () => t.Fail("boom");
         }),
-        ["transition: retrieve a deleted memory key"] = Transition(["deleted"], async c =>
+        ["transition: expire a deleted memory key"] = Transition(["expire", "deleted"], async c =>
         {
             var m = Memory(c);
             await m.Store("k", "text", 1);
             await m.Delete("k");
-            return () => m.Retrieve("k");
+            return () => m.Expire("k", DateTimeOffset.UnixEpoch);
         }),
-        ["transition: scale a terminated swarm"] = Transition(["terminated"], async c =>
+        ["transition: record a milestone of a terminated swarm"] = Transition(["record a milestone of", "terminated"], async c =>
         {
             var s = Swarm(c);
             await s.Initialize("mesh", 5, new Dictionary<string, string>());
             await s.Terminate("over", new Dictionary<string, double>());
-            return () => s.Scale(2, "too late");
+            return () => s.ReachMilestone("m-1", "too late");
         }),
 
         // ---- negative or absurd paging --------------------------------------------------------------
-        ["paging: read all from position -1"] = Invalid("fromPosition", ["-1"], c => Now(() => c.GetEventStore().ReadAll(-1, 10))),
+        ["paging: read all from position long.MinValue"] = Invalid("fromPosition", ["-9223372036854775808"], c => Now(() => c.GetEventStore().ReadAll(long.MinValue, 10))),
         ["paging: read all with int.MaxValue as the limit"] = Invalid("limit", ["over the page size limit"], c => Now(() => c.GetEventStore().ReadAll(0, int.MaxValue))),
-        ["paging: events of a type with limit -5"] = Invalid("limit", ["-5"], c => Now(() => c.GetEventStore().GetEventsByType("agent:spawned", 0, -5))),
-        ["paging: query offset -1"] = Invalid("Offset", ["-1"], c => Now(() => c.GetEventStore().Query(new EventFilter { Offset = -1 }))),
+        ["paging: events of a type with limit int.MinValue"] = Invalid("limit", ["-2147483648"], c => Now(() => c.GetEventStore().GetEventsByType("agent:spawned", 0, int.MinValue))),
+        ["paging: query offset int.MinValue with a limit"] = Invalid("Offset", ["-2147483648"], c => Now(() => c.GetEventStore().Query(new EventFilter { Limit = 10, Offset = int.MinValue }))),
         ["paging: query limit int.MinValue"] = Invalid("Limit", ["-2147483648"], c => Now(() => c.GetEventStore().Query(new EventFilter { Limit = int.MinValue }))),
         ["paging: stream read from version long.MinValue"] = Invalid("fromVersion", ["-9223372036854775808"], c => Now(() => c.GetEventStore().GetEvents(Ids.New("ledger"), long.MinValue))),
 
         // ---- inverted time ranges -------------------------------------------------------------------
-        ["time range: Before earlier than After"] = Invalid("Before", ["1000", "2000", "empty"], c => Now(() => c.GetEventStore().Query(new EventFilter { After = 2000, Before = 1000 }))),
-        ["time range: Before equal to After"] = Invalid("Before", ["empty"], c => Now(() => c.GetEventStore().Query(new EventFilter { After = 1000, Before = 1000, Limit = 10 }))),
-        ["time range: After negative"] = Invalid("After", ["-1"], c => Now(() => c.GetEventStore().Query(new EventFilter { After = -1 }))),
+        ["time range: Before earlier than After, every other filter set"] = Invalid("Before", ["1000", "2000", "empty"], c => Now(() => c.GetEventStore().Query(new EventFilter
+            { AggregateIds = ["a"], AggregateTypes = ["agent"], EventTypes = ["agent:spawned"], FromVersion = 1, After = 2000, Before = 1000, Limit = 10, Offset = 0 }))),
+        ["time range: Before and After both 0"] = Invalid("Before", ["empty"], c => Now(() => c.GetEventStore().Query(new EventFilter { After = 0, Before = 0, Limit = 10 }))),
+        ["time range: Before negative"] = Invalid("Before", ["-1"], c => Now(() => c.GetEventStore().Query(new EventFilter { Before = -1 }))),
 
         // ---- null (or empty) collections ------------------------------------------------------------
         ["null collection: agent capabilities"] = Invalid("capabilities", ["null"], c => Now(() => Agent(c).Spawn("coder", AgentDomain.Core, null!))),
-        ["null collection: task dependencies"] = Invalid("dependencies", ["null"], c => Now(() => NewTask(c).Create("code", "t", "", TaskPriority.Normal, null!))),
-        ["null collection: task blockedBy"] = Invalid("blockedBy", ["null"], async c =>
-        {
-            var t = NewTask(c);
-            await t.Create("code", "t", "", TaskPriority.Normal, []);
-            return () => t.Block(null!);
-        }),
-        ["null collection: swarm config"] = Invalid("config", ["null"], c => Now(() => Swarm(c).Initialize("mesh", 3, null!))),
-        ["null collection: swarm metrics"] = Invalid("metrics", ["null"], async c =>
+        ["null collection: swarm error context"] = Invalid("errorContext", ["null"], async c =>
         {
             var s = Swarm(c);
             await s.Initialize("mesh", 3, new Dictionary<string, string>());
-            return () => s.Terminate("over", null!);
+            return () => s.RecordError("boom", null, null!);
         }),
-        ["null collection: store append events"] = Invalid("events", ["null"], c => Now(() => c.GetEventStore().Append(Ids.New("ledger"), "ledger", null!))),
-        ["empty collection: query EventTypes"] = Invalid("EventTypes", ["empty"], c => Now(() => c.GetEventStore().Query(new EventFilter { EventTypes = [] }))),
+        ["null in a collection: agent capabilities[1]"] = Invalid("capabilities[1]", ["null"], c => Now(() => Agent(c).Spawn("coder", AgentDomain.Core, ["csharp", null!]))),
+        ["null in a collection: task blockedBy[0]"] = Invalid("blockedBy[0]", ["null"], async c =>
+        {
+            var t = NewTask(c);
+            await t.Create("code", "t", "", TaskPriority.Normal, []);
+            return () => t.Block([null!]);
+        }),
+        ["null in a collection: swarm config value"] = Invalid("config[k]", ["null"], c => Now(() => Swarm(c).Initialize("mesh", 3, new Dictionary<string, string> { ["k"] = null! }))),
+        ["null in a collection: store append Metadata value"] = Invalid("events[0].Metadata[m]", ["null"],
+            c => Now(() => c.GetEventStore().Append(Ids.New("ledger"), "ledger", [Note("x") with { Metadata = new Dictionary<string, string> { ["m"] = null! } }]))),
+        ["null in a collection: query AggregateIds[0]"] = Invalid("AggregateIds[0]", ["null"], c => Now(() => c.GetEventStore().Query(new EventFilter { AggregateIds = [null!] }))),
+        ["empty collection: query AggregateTypes"] = Invalid("AggregateTypes", ["empty"], c => Now(() => c.GetEventStore().Query(new EventFilter { AggregateTypes = [], Limit = 5 }))),
 
         // ---- duplicate event ids with different content ---------------------------------------------
         ["duplicate id: store append, same id, other payload"] = new Refused(typeof(DuplicateEventIdException), null, ["other content"], async c =>
@@ -277,6 +281,36 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
         output.WriteLine($"{cases.Count} bad inputs tried: {refused} refused with a clear error and nothing written, {stored} SQL-looking inputs stored as plain data, {failures.Count} failures");
         Assert.True(cases.Count >= 20, $"the table has only {cases.Count} cases");
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>
+    /// A payload the journal cannot serialize: a null collection (or text) where the payload type allows none,
+    /// a NaN metric appended through the store. Nothing is written, but the caller gets the serializer's own
+    /// exception (System.Text.Json's <c>JsonException</c>, or an <c>ArgumentException</c> that names no field)
+    /// instead of the store's <see cref="InvalidCommandException"/> naming what is wrong, as every other bad input
+    /// gets. Fails until the journal turns a payload it cannot serialize into a typed error.
+    /// </summary>
+    [Fact]
+    public async Task A_payload_the_journal_cannot_serialize_is_refused_with_an_InvalidCommandException_naming_the_problem()
+    {
+        var cluster = fixture.Cluster;
+        var (events, snapshots) = (cluster.Journal.Count(), SnapshotCount(cluster.DatabasePath));
+
+        var viaStore = await Record.ExceptionAsync(() => cluster.Client.GetEventStore()
+            .Append(Ids.New("swarm"), AggregateTypes.Swarm, [new NewEvent(new SwarmInitialized("mesh", 3, null!, DateTimeOffset.UnixEpoch))]).WaitAsync(NoHang));
+        var viaGrain = await Record.ExceptionAsync(() => cluster.Client.GetGrain<INoteGrain>(Ids.New("note")).Raise(new NoteAdded(null!)).WaitAsync(NoHang));
+        var notANumber = await Record.ExceptionAsync(() => cluster.Client.GetEventStore()
+            .Append(Ids.New("swarm"), AggregateTypes.Swarm, [new NewEvent(new SwarmTerminated("over", DateTimeOffset.UnixEpoch, new Dictionary<string, double> { ["rate"] = double.NaN }))]).WaitAsync(NoHang));
+
+        output.WriteLine($"store append, null config: {viaStore?.GetType().FullName}: {viaStore?.Message}");
+        output.WriteLine($"grain raise, null text:    {viaGrain?.GetType().FullName}: {viaGrain?.Message}");
+        output.WriteLine($"store append, NaN metric:  {notANumber?.GetType().FullName}: {notANumber?.Message}");
+        Assert.Equal((events, snapshots), (cluster.Journal.Count(), SnapshotCount(cluster.DatabasePath))); // nothing written: this holds
+        foreach (var (error, parts) in new[] { (viaStore, new[] { "config", "null" }), (viaGrain, ["text", "null"]), (notANumber, ["events[0]"]) })
+        {
+            var refused = Assert.IsType<InvalidCommandException>(error);
+            foreach (var part in parts) Assert.Contains(part, refused.Message, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     private static Refused Invalid(string argument, string[] parts, Func<IClusterClient, Task<Func<Task>>> arrange) =>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using EventStore.Aggregates;
 using EventStore.Errors;
+using EventStore.Journal;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -30,9 +31,11 @@ public sealed class TwoClustersOnOneFile : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        // Both write the file: give the loser of the SQLite write lock time to wait for the winner's commit.
-        A = await ReliabilityCluster.StartAsync(_path, j => j.BusyTimeout = TimeSpan.FromSeconds(10), clusterId: "writer-a", serviceId: "reliability-writer-a");
-        B = await ReliabilityCluster.StartAsync(_path, j => j.BusyTimeout = TimeSpan.FromSeconds(10), clusterId: "writer-b", serviceId: "reliability-writer-b");
+        // Both write the file: give the loser of the SQLite write lock time to wait for the winner's commit. Snapshots
+        // every 5 events, so that both writers save snapshots of the same streams and rebuild from each other's.
+        static void Configure(SqliteJournalOptions j) => (j.BusyTimeout, j.SnapshotInterval) = (TimeSpan.FromSeconds(10), 5);
+        A = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "writer-a", serviceId: "reliability-writer-a");
+        B = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "writer-b", serviceId: "reliability-writer-b");
     }
 
     /// <inheritdoc />
@@ -105,6 +108,11 @@ public sealed class TwoWritersTests(TwoClustersOnOneFile clusters, ITestOutputHe
         var both = new[] { await a.GetState(), await b.GetState() };
         var folded = Json(Fold<AgentView>(await clusters.A.Client.GetEventStore().GetEvents(id)));
         Assert.All(both, state => Assert.Equal(folded, Json(state)));
+        // Fresh activations rebuild from the latest snapshot (written by either cluster) plus the tail: the same state.
+        await clusters.A.DeactivateAsync(a);
+        await clusters.B.DeactivateAsync(b);
+        Assert.Equal(folded, Json(await a.GetState()));
+        Assert.Equal(folded, Json(await b.GetState()));
         output.WriteLine($"agent: {acks.Count} events acknowledged and present, {refusals.Count(r => r is ConcurrencyConflictException)} conflicts, " +
             $"{refusals.Count(r => r is InvalidTransitionException)} refused on the caught-up state, 0 forks");
         Assert.True(rows.Count(r => r.Type == "agent:task-completed") > 0, "no job completed: the race proved nothing");
