@@ -24,12 +24,13 @@ catch (ArgumentException ex)
 
 var sink = new ResultSink(options.Json);
 var loadAtStart = Report.LoadAverage();
+var product = Report.ProductVersion();
 var started = DateTime.Now;
 var clock = Stopwatch.StartNew();
 ResultSink.Progress($"synchronous={options.SyncName}{(options.Quick ? ", quick" : "")}: {string.Join(", ", options.Workloads.Order())}");
 var failed = await Runner.RunAsync(new BenchContext(options, sink));
 
-var report = new Report(options, sink.Results, started, clock.Elapsed, loadAtStart);
+var report = new Report(options, sink.Results, started, clock.Elapsed, loadAtStart, product);
 (options.Json ? Console.Error : Console.Out).WriteLine(report.Markdown());
 if (options.OutputDirectory is { } directory)
 {

@@ -7,7 +7,7 @@ using System.Text;
 namespace EventStore.Benchmarks.Reporting;
 
 /// <summary>The human-readable report of one run (Markdown: a header, the results table, the targets) and the result files.</summary>
-internal sealed class Report(BenchOptions options, IReadOnlyList<Result> results, DateTime started, TimeSpan took, string loadAtStart)
+internal sealed class Report(BenchOptions options, IReadOnlyList<Result> results, DateTime started, TimeSpan took, string loadAtStart, string product)
 {
     private readonly string _loadAtEnd = LoadAverage();
 
@@ -21,7 +21,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Result> results
         text.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark run: synchronous={options.SyncName}{(options.Quick ? " (--quick)" : "")}, {started:yyyy-MM-dd HH:mm}");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0.0} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- product: {ProductVersion()}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- product: {product} (when the run started)");
         text.AppendLine(CultureInfo.InvariantCulture, $"- workloads: {string.Join(", ", options.Workloads.Order())}; systems: {string.Join(", ", options.Systems)}; took {took.TotalMinutes:0.0} min");
         text.AppendLine(CultureInfo.InvariantCulture, $"- load average (1/5/15 min) at start {loadAtStart}, at end {_loadAtEnd}: other work on the machine slows every number (CPU µs/event is less affected)");
         text.AppendLine();
@@ -63,7 +63,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Result> results
     private static string Number(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "";
 
     /// <summary>The product's commit, and whether src/ had changes not committed (read-only git commands).</summary>
-    private static string ProductVersion()
+    public static string ProductVersion()
     {
         var root = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
             .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;

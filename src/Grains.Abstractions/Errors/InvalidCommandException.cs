@@ -8,8 +8,11 @@ public sealed class InvalidCommandException : EventStoreException
     /// <param name="argument">The argument that is wrong.</param>
     /// <param name="problem">What is wrong with it.</param>
     public InvalidCommandException(string argument, string problem)
-        : base($"Invalid argument '{argument}': {problem}") => Argument = argument;
+        : base($"Invalid argument '{argument}': {problem}") => (Argument, Problem) = (argument, problem);
 
     /// <summary>The argument that is wrong.</summary>
     [Id(0)] public string Argument { get; private set; }
+
+    /// <summary>What is wrong with it.</summary>
+    [Id(1)] public string Problem { get; private set; }
 }

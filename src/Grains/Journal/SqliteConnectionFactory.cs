@@ -6,6 +6,7 @@ namespace EventStore.Journal;
 internal sealed class SqliteConnectionFactory
 {
     private readonly string _connectionString;
+    private readonly string _writerConnectionString;
     private readonly JournalDurability _durability;
     private readonly string _busyTimeoutPragma;
 
@@ -14,14 +15,19 @@ internal sealed class SqliteConnectionFactory
         DatabasePath = Path.GetFullPath(options.DatabasePath);
         _durability = options.Durability;
         _busyTimeoutPragma = $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds};";
-        _connectionString = new SqliteConnectionStringBuilder
+        var builder = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
-        }.ToString();
+        };
+        _connectionString = builder.ToString();
+        // The writer's connection never comes from the pool: SQLite silently opens a file it cannot write
+        // read-only, and such a pooled handle would keep failing after the file became writable again.
+        builder.Pooling = false;
+        _writerConnectionString = builder.ToString();
     }
 
     /// <summary>Absolute path of the database file.</summary>
@@ -33,9 +39,11 @@ internal sealed class SqliteConnectionFactory
     /// milliseconds, where Microsoft.Data.Sqlite's own retry loop (its only one when busy_timeout is 0)
     /// sleeps 150 ms between tries.
     /// </remarks>
-    public SqliteConnection OpenReader()
+    public SqliteConnection OpenReader() => Open(_connectionString);
+
+    private SqliteConnection Open(string connectionString)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         connection.Open();
         Execute(connection, _busyTimeoutPragma);
         return connection;
@@ -44,7 +52,7 @@ internal sealed class SqliteConnectionFactory
     /// <summary>The writer's connection: WAL, and synchronous per the durability setting.</summary>
     public SqliteConnection OpenWriter()
     {
-        var connection = OpenReader();
+        var connection = Open(_writerConnectionString);
         Execute(connection, "PRAGMA journal_mode = WAL;");
         Execute(connection, _durability == JournalDurability.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
         return connection;

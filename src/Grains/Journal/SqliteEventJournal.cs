@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Store;
@@ -63,7 +64,15 @@ internal sealed partial class SqliteEventJournal : IDisposable
     public PendingEvent Prepare(EventEnvelope draft)
     {
         var type = Serializer.TypeNameOf(draft.Payload);
-        var json = Serializer.Serialize(draft.Payload);
+        string json;
+        try
+        {
+            json = Serializer.Serialize(draft.Payload);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or NotSupportedException)
+        {
+            throw new InvalidCommandException("payload", $"the {type} payload cannot be stored as JSON: {ex.Message}");
+        }
         var size = Encoding.UTF8.GetByteCount(json);
         if (size > Options.MaxPayloadBytes) throw new PayloadTooLargeException(type, size, Options.MaxPayloadBytes);
         return new PendingEvent(draft with { Type = type }, json, EventPayloadSerializer.SerializeMetadata(draft.Metadata));

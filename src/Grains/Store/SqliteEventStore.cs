@@ -134,6 +134,18 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
 
     private PendingEvent Prepare(string aggregateId, string aggregateType, NewEvent e, int index)
     {
+        try
+        {
+            return PrepareOne(aggregateId, aggregateType, e, index);
+        }
+        catch (InvalidCommandException ex) when (ex.Argument == "payload")
+        {
+            throw new InvalidCommandException($"events[{index}].Payload", ex.Problem);
+        }
+    }
+
+    private PendingEvent PrepareOne(string aggregateId, string aggregateType, NewEvent e, int index)
+    {
         var pending = journal.Prepare(new EventEnvelope(
             Id: e.Id ?? Guid.CreateVersion7().ToString(),
             Type: "",
