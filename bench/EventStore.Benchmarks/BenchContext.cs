@@ -35,6 +35,11 @@ internal sealed class BenchContext(BenchOptions options, ResultSink sink)
     /// </summary>
     public async Task RunBestOf(Func<Task> run)
     {
+        if (Options.Repeat == 1)
+        {
+            await run();
+            return;
+        }
         var repetitions = new List<List<Result>>();
         for (var i = 0; i < Options.Repeat; i++)
         {
