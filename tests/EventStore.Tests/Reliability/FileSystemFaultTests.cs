@@ -1,5 +1,6 @@
 using EventStore.Aggregates;
 using EventStore.Errors;
+using EventStore.Journal;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -68,6 +69,69 @@ public sealed class FileSystemFaultTests(ITestOutputHelper output)
             JournalAssert.IsConsistent(cluster.Journal.Rows());
             await AssertAgentMatchesJournal(cluster.Client, agentId);
             await AssertProjectionsConverge(cluster.Client, cluster.Journal);
+        }
+        finally
+        {
+            foreach (var file in flagged) Shell.Run("chattr", "-i", file);
+            ReliabilityCluster.DeleteFolder(path);
+        }
+    }
+
+    /// <summary>
+    /// The same fault while readers keep going. While the file cannot be written, SQLite opens any new connection
+    /// read-only instead of failing, and those connections go back to the readers' pool. The writer must never get one:
+    /// when it reopened its connection from that shared pool after a failed commit, appends kept failing with
+    /// "attempt to write a readonly database" long after the file was writable again (a bug these tests found).
+    /// </summary>
+    [Fact]
+    public async Task Connections_readers_open_while_the_journal_is_immutable_never_reach_the_writer()
+    {
+        var path = ReliabilityCluster.NewDatabasePath();
+        string[] files = [path, path + "-wal"];
+        var flagged = new List<string>();
+        try
+        {
+            var busyTimeout = TimeSpan.FromSeconds(1);
+            await using var cluster = await ReliabilityCluster.StartAsync(path, j => j.BusyTimeout = busyTimeout);
+            var store = cluster.Client.GetEventStore();
+            var ledger = Ids.New("ledger");
+            await store.Append(ledger, "ledger", [Note("before")]);
+            try
+            {
+                foreach (var file in files)
+                {
+                    Shell.Require("chattr", "+i", file);
+                    flagged.Add(file);
+                }
+                await Assert.ThrowsAsync<JournalUnavailableException>(() => store.Append(ledger, "ledger", [Note("refused")]).WaitAsync(NoHang));
+                // Queries go on meanwhile, more at once than the pool holds idle, so it opens new connections; and the same
+                // through the journal's own connection factory (the same pool), 16 at once, returned last opened, last.
+                var reads = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => store.GetEvents(ledger)));
+                Assert.All(reads, events => Assert.Single(events));
+                var factory = new SqliteConnectionFactory(new SqliteJournalOptions { DatabasePath = path, BusyTimeout = busyTimeout });
+                var readers = Enumerable.Range(0, 16).Select(_ => factory.OpenReader()).ToList();
+                foreach (var reader in readers)
+                {
+                    using var count = reader.CreateCommand();
+                    count.CommandText = "SELECT COUNT(*) FROM events";
+                    Assert.Equal(1L, (long)count.ExecuteScalar()!);
+                }
+                readers.ForEach(r => r.Dispose());
+            }
+            finally
+            {
+                foreach (var file in flagged.ToList())
+                    if (Shell.Run("chattr", "-i", file).ExitCode == 0) flagged.Remove(file);
+            }
+
+            // Writable again: the very next appends succeed, with no restart.
+            for (var i = 0; i < 5; i++)
+            {
+                var error = await Record.ExceptionAsync(() => store.Append(ledger, "ledger", [Note($"after {i}")]).WaitAsync(NoHang));
+                Assert.True(error is null, $"append {i + 1} once the file was writable again failed: {error?.Message}");
+            }
+            Assert.Equal(6, (await store.GetEvents(ledger)).Count);
+            JournalAssert.IsConsistent(cluster.Journal.Rows());
         }
         finally
         {
