@@ -2,6 +2,8 @@ using EventStore.Journal;
 using EventStore.LogConsistency;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.EventSourcing;
 using Orleans.Runtime;
 using Orleans.Serialization;
@@ -37,11 +39,16 @@ public static class EventJournalSiloBuilderExtensions
     }
 
     /// <summary>Starts the journal before grains run and stops it after they are gone.</summary>
-    private sealed class JournalLifecycle(SqliteEventJournal journal) : ILifecycleParticipant<ISiloLifecycle>
+    private sealed class JournalLifecycle(SqliteEventJournal journal, IOptions<SiloMessagingOptions> messaging) : ILifecycleParticipant<ISiloLifecycle>
     {
         public void Participate(ISiloLifecycle lifecycle) =>
             lifecycle.Subscribe(nameof(SqliteEventJournal), ServiceLifecycleStage.RuntimeInitialize,
-                _ => { journal.Start(); return Task.CompletedTask; },
+                _ =>
+                {
+                    journal.Options.ValidateAgainstResponseTimeout(messaging.Value.ResponseTimeout);
+                    journal.Start();
+                    return Task.CompletedTask;
+                },
                 _ => { journal.Dispose(); return Task.CompletedTask; });
     }
 }

@@ -9,7 +9,9 @@ namespace EventStore.Journal;
 /// The journal's only writer. A dedicated thread drains the appends queued by all grains, commits
 /// them together in one transaction and completes each append only after COMMIT returned, so an
 /// acknowledged event is always on disk. A stale expected version or a taken event id fails its own
-/// append (rolled back to a savepoint), never its neighbours in the batch.
+/// append (rolled back to a savepoint), never its neighbours in the batch. What waits for the writer
+/// is bounded in events and bytes: past either limit an append is refused at once, so a flood can
+/// neither exhaust memory nor make callers wait for a queue that cannot drain in time.
 /// </summary>
 internal sealed partial class GroupCommitWriter : IDisposable
 {
@@ -18,7 +20,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
     private readonly SqliteConnectionFactory _connections;
     private readonly CommittedFeed _feed;
-    private readonly int _maxEventsPerCommit;
+    private readonly WriterLimits _limits;
     private readonly ILogger _logger;
     private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new() { SingleReader = true });
     private readonly Thread _thread;
@@ -30,10 +32,12 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private readonly Dictionary<string, (long Version, string Type)> _batchHeads = new(StringComparer.Ordinal);
     private long _commits;
     private long _committedEvents;
+    private long _queuedEvents;
+    private long _queuedBytes;
 
-    public GroupCommitWriter(SqliteConnectionFactory connections, int maxEventsPerCommit, CommittedFeed feed, ILogger logger)
+    public GroupCommitWriter(SqliteConnectionFactory connections, WriterLimits limits, CommittedFeed feed, ILogger logger)
     {
-        (_connections, _maxEventsPerCommit, _feed, _logger) = (connections, maxEventsPerCommit, feed, logger);
+        (_connections, _limits, _feed, _logger) = (connections, limits, feed, logger);
         _thread = new Thread(Run) { IsBackground = true, Name = "event-journal-writer" };
         _thread.Start();
     }
@@ -44,19 +48,29 @@ internal sealed partial class GroupCommitWriter : IDisposable
     /// <summary>Events committed so far.</summary>
     public long CommittedEvents => Interlocked.Read(ref _committedEvents);
 
-    /// <summary>Queues an append; the task completes after the transaction holding it committed (or failed).</summary>
-    public async Task<AppendOutcome> Enqueue(StreamAppend append, TimeSpan timeout)
+    /// <summary>Events waiting for the writer: queued, or in the commit being written.</summary>
+    public long QueuedEvents => Interlocked.Read(ref _queuedEvents);
+
+    /// <summary>Bytes of the events (and snapshots) waiting for the writer.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>
+    /// Queues an append; the task completes after the transaction holding it committed (or failed). An
+    /// append over the queue's limits is refused at once; one still queued at <paramref name="deadline"/>
+    /// is withdrawn and fails.
+    /// </summary>
+    public async Task<AppendOutcome> Enqueue(StreamAppend append, JournalDeadline deadline)
     {
+        if (deadline.Remaining == TimeSpan.Zero) throw NotCommittedInTime(append, deadline);
         var request = new AppendRequest(append);
         var outcome = Enqueue(request);
         try
         {
-            return await outcome.WaitAsync(timeout);
+            return await outcome.WaitAsync(deadline.Remaining, deadline.Clock);
         }
         catch (TimeoutException) when (request.TryAbandon())
         {
-            throw new JournalUnavailableException(
-                $"The append to '{append.AggregateId}' was not committed within {timeout.TotalSeconds:0.###} s (the journal is locked or stuck); it was withdrawn and will not be written.");
+            throw NotCommittedInTime(append, deadline);
         }
         catch (TimeoutException)
         {
@@ -68,11 +82,54 @@ internal sealed partial class GroupCommitWriter : IDisposable
     /// <summary>Queues a snapshot; it is stored in the next commit unless a newer one is already there.</summary>
     public Task SaveSnapshot(Store.Snapshot snapshot) => Enqueue(new SnapshotRequest(snapshot));
 
+    /// <summary>
+    /// Holds the writer between two commits until the returned handle is disposed; the task completes
+    /// once the writer is held, so everything queued after it waits. For tests and maintenance.
+    /// </summary>
+    public async Task<IDisposable> PauseAsync()
+    {
+        var pause = new PauseRequest();
+        await Enqueue(pause);
+        return pause;
+    }
+
     private Task<T> Enqueue<T>(WriteRequest<T> request)
     {
-        if (!_queue.Writer.TryWrite(request)) request.Fail(new JournalUnavailableException("The event journal is shut down."));
+        if (!TryReserve(request))
+            request.Fail(new JournalUnavailableException(
+                $"The event journal is overloaded: {QueuedEvents:N0} events ({QueuedBytes / 1024.0 / 1024.0:0.#} MiB) are waiting to be committed, " +
+                $"at the limit of {_limits.MaxQueuedEvents:N0} events or {_limits.MaxQueuedBytes / 1024.0 / 1024.0:0.#} MiB (EventStore:Journal:MaxQueuedEvents, MaxQueuedBytes). " +
+                "Nothing was written; retry later."));
+        else if (!_queue.Writer.TryWrite(request))
+            request.Fail(new JournalUnavailableException("The event journal is shut down."));
         return request.Task;
     }
+
+    /// <summary>Counts the request against the limits; false (and nothing counted) if it would go over them while others wait.</summary>
+    private bool TryReserve(WriteRequest request)
+    {
+        var events = Interlocked.Add(ref _queuedEvents, request.EventCount);
+        var bytes = Interlocked.Add(ref _queuedBytes, request.Bytes);
+        var alone = events == request.EventCount; // whatever its size, an append alone in the queue is taken
+        if (alone || (events <= _limits.MaxQueuedEvents && bytes <= _limits.MaxQueuedBytes))
+        {
+            request.Reserved(this);
+            return true;
+        }
+        Interlocked.Add(ref _queuedEvents, -request.EventCount);
+        Interlocked.Add(ref _queuedBytes, -request.Bytes);
+        return false;
+    }
+
+    private void Unreserve(long events, long bytes)
+    {
+        if (events != 0) Interlocked.Add(ref _queuedEvents, -events);
+        if (bytes != 0) Interlocked.Add(ref _queuedBytes, -bytes);
+    }
+
+    private static JournalUnavailableException NotCommittedInTime(StreamAppend append, JournalDeadline deadline) =>
+        new($"The append to '{append.AggregateId}' was not committed within {deadline.Budget.TotalSeconds:0.###} s " +
+            "(EventStore:Journal:AppendTimeout; the journal is locked, stuck or overloaded); it was withdrawn and will not be written.");
 
     /// <summary>Stops accepting appends, commits what is queued and closes the connection.</summary>
     public void Dispose()
@@ -87,9 +144,21 @@ internal sealed partial class GroupCommitWriter : IDisposable
         while (WaitForWork())
         {
             var events = 0;
-            while (events < _maxEventsPerCommit && _queue.Reader.TryRead(out var request))
+            while (events < _limits.MaxEventsPerCommit && _queue.Reader.TryRead(out var request))
             {
-                if (!request.TryClaim()) continue; // withdrawn by a caller that stopped waiting
+                if (!request.TryClaim())
+                {
+                    request.Release(); // withdrawn by a caller that stopped waiting
+                    continue;
+                }
+                if (request is PauseRequest pause)
+                {
+                    CommitBatch(batch);
+                    batch.Clear();
+                    events = 0;
+                    pause.Hold();
+                    continue;
+                }
                 batch.Add(request);
                 events += request.EventCount;
             }
@@ -107,6 +176,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
     private void CommitBatch(List<WriteRequest> batch)
     {
+        if (batch.Count == 0) return;
         var results = new object[batch.Count];
         try
         {
@@ -131,11 +201,18 @@ internal sealed partial class GroupCommitWriter : IDisposable
             return;
         }
 
-        var committed = results.OfType<AppendOutcome.Committed>().SelectMany(c => c.Events).ToList();
+        var committed = new List<Events.EventEnvelope>();
+        var committedBytes = 0L;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (results[i] is not AppendOutcome.Committed appended) continue;
+            committed.AddRange(appended.Events);
+            committedBytes += batch[i].Bytes;
+        }
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _committedEvents, committed.Count);
         for (var i = 0; i < batch.Count; i++) batch[i].Complete(results[i]);
-        _feed.Publish(committed);
+        _feed.Publish(committed, committedBytes);
     }
 
     /// <summary>
@@ -309,14 +386,38 @@ internal sealed partial class GroupCommitWriter : IDisposable
     {
         private const int Queued = 0, Claimed = 1, Abandoned = 2;
         private int _state;
+        private GroupCommitWriter? _reservedFrom;
+        private long _reservedEvents;
+        private long _reservedBytes;
 
         /// <summary>The writer takes the request; false if its caller already withdrew it.</summary>
         public bool TryClaim() => Interlocked.CompareExchange(ref _state, Claimed, Queued) == Queued;
 
-        /// <summary>The caller withdraws the request; false if the writer already took it.</summary>
-        public bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Queued) == Queued;
+        /// <summary>
+        /// The caller withdraws the request; false if the writer already took it. A withdrawn request
+        /// gives back its bytes at once (its payload is dropped); its place in the queue counts until drained.
+        /// </summary>
+        public bool TryAbandon()
+        {
+            if (Interlocked.CompareExchange(ref _state, Abandoned, Queued) != Queued) return false;
+            _reservedFrom?.Unreserve(0, Interlocked.Exchange(ref _reservedBytes, 0));
+            DropContent();
+            return true;
+        }
 
         public abstract int EventCount { get; }
+
+        /// <summary>What the request holds in memory, roughly: payloads, metadata and ids.</summary>
+        public abstract long Bytes { get; }
+
+        /// <summary>Counted against the writer's limits until released.</summary>
+        public void Reserved(GroupCommitWriter writer) => (_reservedFrom, _reservedEvents, _reservedBytes) = (writer, EventCount, Bytes);
+
+        /// <summary>Gives back what is still counted; the writer calls it when the request leaves the queue for good.</summary>
+        public void Release() =>
+            _reservedFrom?.Unreserve(Interlocked.Exchange(ref _reservedEvents, 0), Interlocked.Exchange(ref _reservedBytes, 0));
+
+        protected virtual void DropContent() { }
 
         /// <summary>Runs against the open transaction; returns the result, or the exception that refused this request alone.</summary>
         public abstract object Execute(GroupCommitWriter writer, SqliteTransaction transaction);
@@ -334,25 +435,59 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
         public override void Complete(object result)
         {
+            Release();
             if (result is Exception error) _completion.TrySetException(error);
             else _completion.TrySetResult((T)result);
         }
 
-        public override void Fail(Exception error) => _completion.TrySetException(error);
+        public override void Fail(Exception error)
+        {
+            Release();
+            _completion.TrySetException(error);
+        }
     }
 
     private sealed class AppendRequest(StreamAppend append) : WriteRequest<AppendOutcome>
     {
-        public override int EventCount => append.Events.Count;
+        private StreamAppend? _append = append;
 
-        public override object Execute(GroupCommitWriter writer, SqliteTransaction transaction) => writer.AppendOne(append, transaction);
+        public override int EventCount { get; } = append.Events.Count;
+
+        public override long Bytes { get; } = append.Events.Sum(e => e.EstimatedBytes);
+
+        public override object Execute(GroupCommitWriter writer, SqliteTransaction transaction) => writer.AppendOne(_append!, transaction);
+
+        protected override void DropContent() => _append = null;
     }
 
     private sealed class SnapshotRequest(Store.Snapshot snapshot) : WriteRequest<bool>
     {
         public override int EventCount => 1;
 
+        public override long Bytes { get; } = 2L * snapshot.State.Length;
+
         public override object Execute(GroupCommitWriter writer, SqliteTransaction transaction) => writer.UpsertSnapshot(snapshot);
+    }
+
+    /// <summary>Holds the writer thread between two commits until disposed.</summary>
+    private sealed class PauseRequest : WriteRequest<bool>, IDisposable
+    {
+        private readonly ManualResetEventSlim _released = new();
+
+        public override int EventCount => 0;
+
+        public override long Bytes => 0;
+
+        public override object Execute(GroupCommitWriter writer, SqliteTransaction transaction) => throw new InvalidOperationException("A pause is not written.");
+
+        /// <summary>On the writer thread: says it is held, then waits for the release.</summary>
+        public void Hold()
+        {
+            Complete(true);
+            _released.Wait();
+        }
+
+        public void Dispose() => _released.Set();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Commit of {Count} appends to {Path} failed; they were not acknowledged")]

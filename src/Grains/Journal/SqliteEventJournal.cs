@@ -19,12 +19,15 @@ internal sealed partial class SqliteEventJournal : IDisposable
     private readonly SqliteConnectionFactory _connections;
     private readonly ILogger<SqliteEventJournal> _logger;
     private readonly Lazy<GroupCommitWriter> _writer;
+    private readonly TimeProvider _clock;
 
-    public SqliteEventJournal(IOptions<SqliteJournalOptions> options, ILogger<SqliteEventJournal> logger)
+    public SqliteEventJournal(IOptions<SqliteJournalOptions> options, ILogger<SqliteEventJournal> logger, TimeProvider? clock = null)
     {
         Options = options.Value;
         Options.Validate();
         _logger = logger;
+        _clock = clock ?? TimeProvider.System;
+        Feed = new CommittedFeed(Options.MaxQueuedBytes);
         _connections = new SqliteConnectionFactory(Options);
         Serializer = new EventPayloadSerializer(new EventTypeRegistry(Options.EventAssemblies));
         Reader = new JournalReader(_connections, new EventRowReader(Serializer));
@@ -36,7 +39,7 @@ internal sealed partial class SqliteEventJournal : IDisposable
     public EventPayloadSerializer Serializer { get; }
 
     /// <summary>The events of every commit of this silo, as they are committed.</summary>
-    public CommittedFeed Feed { get; } = new();
+    public CommittedFeed Feed { get; }
 
     /// <summary>Every read of the journal.</summary>
     public JournalReader Reader { get; }
@@ -50,15 +53,32 @@ internal sealed partial class SqliteEventJournal : IDisposable
     /// <summary>Events the group-commit writer has committed.</summary>
     public long CommittedEvents => _writer.IsValueCreated ? _writer.Value.CommittedEvents : 0;
 
+    /// <summary>Events waiting for the group-commit writer.</summary>
+    public long QueuedEvents => _writer.IsValueCreated ? _writer.Value.QueuedEvents : 0;
+
+    /// <summary>Bytes of events waiting for the group-commit writer.</summary>
+    public long QueuedBytes => _writer.IsValueCreated ? _writer.Value.QueuedBytes : 0;
+
     /// <summary>Size of the database file and its WAL, in bytes.</summary>
     public long SizeBytes => FileSize(DatabasePath) + FileSize(DatabasePath + "-wal");
 
     /// <summary>Creates the schema if needed and starts the writer. Called at silo start; idempotent.</summary>
     public void Start() => _ = _writer.Value;
 
+    /// <summary>A deadline <see cref="SqliteJournalOptions.AppendTimeout"/> from now: the budget of one append operation.</summary>
+    public JournalDeadline NewDeadline() => JournalDeadline.After(Options.AppendTimeout, _clock);
+
     /// <summary>Appends events to a stream if it is still at the expected version; completes after COMMIT.</summary>
-    /// <remarks>An append not taken by the writer within <see cref="SqliteJournalOptions.AppendTimeout"/> is withdrawn and fails; one already taken is always seen through.</remarks>
-    public Task<AppendOutcome> AppendAsync(StreamAppend append) => _writer.Value.Enqueue(append, Options.AppendTimeout);
+    /// <remarks>
+    /// An append not taken by the writer by <paramref name="deadline"/> (by default the ambient one of the
+    /// operation, else <see cref="SqliteJournalOptions.AppendTimeout"/> from now) is withdrawn and fails;
+    /// one already taken is always seen through. An append over the queue's limits is refused at once.
+    /// </remarks>
+    public Task<AppendOutcome> AppendAsync(StreamAppend append, JournalDeadline? deadline = null) =>
+        _writer.Value.Enqueue(append, deadline ?? JournalDeadline.Ambient ?? NewDeadline());
+
+    /// <summary>Holds the writer between two commits until the handle is disposed (for tests and maintenance).</summary>
+    internal Task<IDisposable> PauseWriterAsync() => _writer.Value.PauseAsync();
 
     /// <summary>Serializes an event for the writer: names its type and refuses an unregistered type or a payload over the limit.</summary>
     public PendingEvent Prepare(EventEnvelope draft)
@@ -144,7 +164,7 @@ internal sealed partial class SqliteEventJournal : IDisposable
     {
         _connections.EnsureSchema();
         LogStarted(_logger, DatabasePath, Options.Durability);
-        return new GroupCommitWriter(_connections, Options.MaxEventsPerCommit, Feed, _logger);
+        return new GroupCommitWriter(_connections, new WriterLimits(Options.MaxEventsPerCommit, Options.MaxQueuedEvents, Options.MaxQueuedBytes), Feed, _logger);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event journal at {Path} (durability {Durability})")]

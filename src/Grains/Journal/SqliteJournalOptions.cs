@@ -30,11 +30,28 @@ public sealed class SqliteJournalOptions
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long an append may wait in the writer's queue. An append still queued then is withdrawn and
-    /// fails with a clear error (nothing is written); one the writer has started is always seen
-    /// through, within the busy timeout. Default 30 s.
+    /// How long one append operation (a grain command or a store append, all its attempts together) may
+    /// wait for the writer. An append still queued then is withdrawn and fails with
+    /// <c>JournalUnavailableException</c> (nothing is written); one the writer has started is always seen
+    /// through, within <see cref="BusyTimeout"/>. <c>AppendTimeout + BusyTimeout</c> must be at most half
+    /// of Orleans' response timeout, so that callers get the journal's own error, never a
+    /// <c>TimeoutException</c>; the silo checks this at start. Default 10 s.
     /// </summary>
-    public TimeSpan AppendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan AppendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Most events waiting for the writer (queued or in the commit being written). An append that would
+    /// go over it is refused at once with <c>JournalUnavailableException</c> saying the journal is
+    /// overloaded; nothing is written. Default 100,000.
+    /// </summary>
+    public int MaxQueuedEvents { get; set; } = 100_000;
+
+    /// <summary>
+    /// Most bytes of events (payloads, metadata and ids, as held in memory) waiting for the writer; an
+    /// append that would go over it is refused like one over <see cref="MaxQueuedEvents"/>. An append is
+    /// always taken when nothing else is waiting, whatever its size. Default 64 MiB.
+    /// </summary>
+    public long MaxQueuedBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>Largest payload accepted, as UTF-8 JSON bytes. Default 1 MiB.</summary>
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
@@ -63,12 +80,27 @@ public sealed class SqliteJournalOptions
     /// <summary>Assemblies holding application event types beyond the built-in ones.</summary>
     public List<Assembly> EventAssemblies { get; } = [];
 
+    /// <summary>
+    /// Throws unless <c>AppendTimeout + BusyTimeout</c> is at most half of Orleans' response timeout:
+    /// the longest a caller waits for the journal (a withdrawn append, then a commit already started),
+    /// with room left for the call's own messaging, so that it hears the journal's error first.
+    /// </summary>
+    public void ValidateAgainstResponseTimeout(TimeSpan responseTimeout)
+    {
+        if (AppendTimeout + BusyTimeout > responseTimeout / 2)
+            throw new ArgumentException(
+                $"EventStore:Journal:AppendTimeout ({AppendTimeout.TotalSeconds:0.###} s) + BusyTimeout ({BusyTimeout.TotalSeconds:0.###} s) must be at most half of " +
+                $"Orleans' response timeout ({responseTimeout.TotalSeconds:0.###} s, SiloMessagingOptions.ResponseTimeout), or callers would see a TimeoutException instead of the journal's own error.");
+    }
+
     /// <summary>Throws if a setting is out of range, naming it.</summary>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(DatabasePath)) throw new ArgumentException("EventStore:Journal:DatabasePath must not be empty.");
         if (BusyTimeout <= TimeSpan.Zero) throw new ArgumentException("EventStore:Journal:BusyTimeout must be positive.");
         if (AppendTimeout <= TimeSpan.Zero) throw new ArgumentException("EventStore:Journal:AppendTimeout must be positive.");
+        if (MaxQueuedEvents <= 0) throw new ArgumentException("EventStore:Journal:MaxQueuedEvents must be positive.");
+        if (MaxQueuedBytes <= 0) throw new ArgumentException("EventStore:Journal:MaxQueuedBytes must be positive.");
         if (MaxPayloadBytes <= 0) throw new ArgumentException("EventStore:Journal:MaxPayloadBytes must be positive.");
         if (MaxIdLength <= 0) throw new ArgumentException("EventStore:Journal:MaxIdLength must be positive.");
         if (MaxEventsPerCommit <= 0) throw new ArgumentException("EventStore:Journal:MaxEventsPerCommit must be positive.");

@@ -20,13 +20,15 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
         var callerIds = events.All(e => e.Id is not null);
         if (callerIds && await FindRetryAsync(aggregateId, pending) is { } earlier) return earlier;
 
+        // One budget for every attempt, so the caller hears the journal's own error before Orleans' response timeout.
+        var deadline = JournalDeadline.After(journal.Options.AppendTimeout, clock);
         for (var attempt = 1; ; attempt++)
         {
             var expected = expectedVersion ?? await journal.Reader.GetStreamVersionAsync(aggregateId);
             AppendOutcome outcome;
             try
             {
-                outcome = await journal.AppendAsync(new StreamAppend(aggregateId, aggregateType, expected, pending));
+                outcome = await journal.AppendAsync(new StreamAppend(aggregateId, aggregateType, expected, pending), deadline);
             }
             catch (DuplicateEventIdException) when (callerIds)
             {

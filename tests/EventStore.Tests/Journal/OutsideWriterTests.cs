@@ -24,7 +24,7 @@ public sealed class OutsideWriterTests(JournalCluster cluster)
         var state = await agent.GetState();
         Assert.Equal((3L, AgentLifecycle.Running, AgentStatus.Active), (state.Version, state.Lifecycle, state.Status));
         var rows = cluster.Journal.Rows(id);
-        JournalAssert.IsConsistent(rows);
+        JournalAssert.IsConsistent(rows, [receipt]);
         Assert.Equal(["agent:spawned", "agent:status-changed", "agent:started"], rows.Select(r => r.Type));
     }
 

@@ -24,7 +24,7 @@ public sealed class SnapshotTests(JournalCluster cluster)
 
         var next = await agent.ChangeStatus(fromSnapshot.Status == AgentStatus.Blocked ? AgentStatus.Active : AgentStatus.Blocked);
         Assert.Equal(251, next.Version);
-        JournalAssert.IsConsistent(cluster.Journal.Rows(id));
+        JournalAssert.IsConsistent(cluster.Journal.Rows(id), [next]);
     }
 
     [Fact]

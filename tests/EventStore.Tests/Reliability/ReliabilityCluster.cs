@@ -4,6 +4,7 @@ using EventStore.Journal;
 using EventStore.Projections;
 using EventStore.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace EventStore.Tests.Reliability;
@@ -27,6 +28,9 @@ public sealed class ReliabilityCluster : IAsyncDisposable
 
     /// <summary>Plain SQL on the journal file.</summary>
     public JournalFile Journal => new(DatabasePath);
+
+    /// <summary>The silo's own journal object (to hold its writer, or read its counters).</summary>
+    internal SqliteEventJournal SiloJournal => _cluster.Silos[0].ServiceProvider.GetRequiredService<SqliteEventJournal>();
 
     /// <summary>A new journal path in a fresh temporary folder.</summary>
     public static string NewDatabasePath() =>

@@ -76,14 +76,19 @@ public sealed class StorageFaultTests(ITestOutputHelper output)
             var eventIds = new List<string>();
             var results = new List<(string What, Exception? Error)>();
 
+            Task<IDisposable> pauseBehindFirst;
             using (HoldWriteLock(path))
             {
-                // The first append takes the writer, which then waits up to the busy timeout for the lock; the others queue behind it.
+                // The first append takes the writer alone, which then waits up to the busy timeout for the lock; the others queue behind it.
                 var calls = new List<(string, Task)>();
                 var firstNote = Note("first, in the writer");
                 eventIds.Add(firstNote.Id!);
-                calls.Add(("store append (first)", store.Append(Ids.New("ledger"), "ledger", [firstNote])));
-                await Task.Delay(200);
+                using (await cluster.SiloJournal.PauseWriterAsync())
+                {
+                    calls.Add(("store append (first)", store.Append(Ids.New("ledger"), "ledger", [firstNote])));
+                    await Poll.Until(() => Task.FromResult(cluster.SiloJournal.QueuedEvents), queued => queued == 1, "the first append is queued");
+                    pauseBehindFirst = cluster.SiloJournal.PauseWriterAsync();
+                }
                 foreach (var id in agents)
                 {
                     var eventId = Ids.New("spawn");
@@ -111,6 +116,7 @@ public sealed class StorageFaultTests(ITestOutputHelper output)
                 }
             }
 
+            (await pauseBehindFirst).Dispose();
             foreach (var (what, error) in results) output.WriteLine($"{what}: {error?.GetType().Name}: {error?.Message}");
             Assert.All(results, r => Assert.IsType<JournalUnavailableException>(r.Error));
             Assert.Contains("database is locked", results[0].Error!.Message);

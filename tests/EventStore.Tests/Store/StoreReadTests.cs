@@ -176,10 +176,12 @@ public sealed class StoreReadTests(JournalCluster cluster)
         var ids = Enumerable.Range(0, 8).Select(i => Ids.New($"ledger-{i}")).ToArray();
         var head = cluster.MaxPosition();
 
-        await Task.WhenAll(ids.Select(async id =>
+        var receipts = (await Task.WhenAll(ids.Select(async id =>
         {
-            for (var i = 0; i < 5; i++) await Store.Append(id, kind, Notes(2));
-        }));
+            var acknowledged = new List<EventReceipt>();
+            for (var i = 0; i < 5; i++) acknowledged.AddRange((await Store.Append(id, kind, Notes(2))).Events);
+            return acknowledged;
+        }))).SelectMany(r => r);
 
         var replayed = new List<EventEnvelope>();
         await foreach (var e in Store.Replay(head + 1, pageSize: 16))
@@ -188,7 +190,7 @@ public sealed class StoreReadTests(JournalCluster cluster)
         Assert.Equal(80, rows.Count);
         Assert.Equal(rows.Keys(), replayed.Keys());
         for (var i = 1; i < replayed.Count; i++) Assert.True(replayed[i].Position > replayed[i - 1].Position);
-        JournalAssert.IsConsistent(rows);
+        JournalAssert.IsConsistent(rows, receipts);
     }
 
     [Fact]
