@@ -132,6 +132,7 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
         {
             while (Checkpoint < position)
             {
+                LogReading(Logger, GetType().Name, Checkpoint + 1, position);
                 var page = await _journal.Reader.ReadRangeAsync(Checkpoint + 1, position, AggregateTypes, _options.CatchUpPageSize);
                 foreach (var envelope in page) Apply(envelope);
                 if (page.Count < _options.CatchUpPageSize) Advance(position);
@@ -185,6 +186,9 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Projection} is stuck and will retry")]
     private static partial void LogStuck(ILogger logger, Exception exception, string projection);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Projection} reads the journal from position {From} to {To}")]
+    private static partial void LogReading(ILogger logger, string projection, long from, long to);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Projection} skipped the event at position {Position}: its type '{Type}' is unknown to this version")]
     private static partial void LogSkipped(ILogger logger, string projection, long position, string type);
