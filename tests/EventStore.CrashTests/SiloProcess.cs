@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace EventStore.CrashTests;
 
@@ -75,6 +76,24 @@ internal sealed class SiloProcess : IDisposable
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {siloAssembly}.");
         return new SiloProcess(process, siloPort, gatewayPort);
     }
+
+    /// <summary>
+    /// SIGTERM, as Ctrl+C or <c>kill</c>: the silo shuts down cleanly. Waits until the process is gone and
+    /// everything it printed has been read.
+    /// </summary>
+    public void Stop()
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, SigTerm) != 0)
+            throw new InvalidOperationException($"Could not send SIGTERM to the silo (pid {Pid}): error {Marshal.GetLastPInvokeError()}.");
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(60)))
+            throw new InvalidOperationException($"The silo (pid {Pid}) did not stop within 60 s of SIGTERM.");
+        _process.WaitForExit(); // and until its output is drained
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     /// <summary>SIGKILL, as <c>kill -9</c>: no shutdown code of the silo runs. Waits until the process is gone.</summary>
     public void Kill()

@@ -18,6 +18,7 @@ public static class EventJournalSiloBuilderExtensions
     /// Adds the SQLite event journal, its log-consistency provider
     /// (<see cref="SqliteJournalLogConsistencyProvider.ProviderName"/>) and the <see cref="IEventStore"/> service. The schema is created and the
     /// group-commit writer started when the silo starts; queued appends are committed when it stops.
+    /// When the silo is ready it logs one line naming the journal, its durability and the silo's endpoints.
     /// </summary>
     public static ISiloBuilder AddSqliteEventJournal(this ISiloBuilder builder, Action<SqliteJournalOptions>? configure = null)
     {
@@ -26,6 +27,7 @@ public static class EventJournalSiloBuilderExtensions
 
         builder.Services.TryAddSingleton<SqliteEventJournal>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalLifecycle>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadyLog>());
         builder.Services.AddKeyedSingleton<ILogViewAdaptorFactory>(SqliteJournalLogConsistencyProvider.ProviderName,
             (sp, _) => new SqliteJournalLogConsistencyProvider(sp.GetRequiredService<SqliteEventJournal>(), sp.GetRequiredService<Serializer>()));
         builder.Services.TryAddSingleton(TimeProvider.System);

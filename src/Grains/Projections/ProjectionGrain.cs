@@ -13,7 +13,9 @@ namespace EventStore.Projections;
 /// last position it applied (its checkpoint) with it, in one grain-storage record. Stream messages
 /// bring new commits with low latency; the journal brings correctness: on activation, on a gap in
 /// positions, and on a timer, the projection reads whatever it has not seen from the journal. Every
-/// position is applied once: anything at or below the checkpoint is a duplicate and ignored.
+/// position is applied once: anything at or below the checkpoint is a duplicate and ignored. A
+/// projection stuck before a row it cannot apply retries from the journal on its timer, backing off
+/// (see <see cref="Stuck"/>), and ignores stream messages until it gets past the row.
 /// </summary>
 /// <typeparam name="TModel">The read model.</typeparam>
 public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
@@ -26,6 +28,12 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     private bool _dirty;
     private DateTimeOffset _savedAt;
     private string? _problem;
+    private long _stuckAt;
+    private TimeSpan _retryDelay;
+    private DateTimeOffset _retryAt;
+
+    /// <summary>The longest wait between two retries of a stuck projection (or the flush interval, if longer).</summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
 
     /// <summary>Creates the grain over its persisted state.</summary>
     protected ProjectionGrain(IPersistentState<ProjectionState<TModel>> state) => _state = state;
@@ -90,6 +98,7 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     private async Task OnCommitted(CommittedBatch batch)
     {
         if (batch.ToPosition <= Checkpoint) return;
+        if (_problem is not null) return; // stuck: the journal keeps this commit for the next retry
         if (batch.FromPosition > Checkpoint + 1) await CatchUpTo(batch.FromPosition - 1);
         if (batch.FromPosition > Checkpoint + 1) return; // stuck before it: the journal still has it for later
         try
@@ -108,7 +117,7 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
 
     private async Task OnTimer(CancellationToken cancellationToken)
     {
-        await CatchUpToHead();
+        if (_problem is null || Now >= _retryAt) await CatchUpToHead();
         if (SaveIsDue || (_dirty && Now - _savedAt >= _options.MaxSaveInterval)) await Save();
     }
 
@@ -118,13 +127,13 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     private async Task CatchUpToHead()
     {
         var head = await _journal.Reader.GetHeadPositionAsync();
-        if (head > Checkpoint) await CatchUpTo(head);
+        await CatchUpTo(head);
     }
 
     /// <summary>
     /// Applies the journal's events up to <paramref name="position"/>, page by page (SQLite commits
     /// positions in order, so nothing below the head can still appear). Stops, without throwing, before
-    /// a damaged row, and says so in <see cref="GetStatus"/>; the timer tries again.
+    /// a damaged row, and says so in <see cref="GetStatus"/>; the timer tries again, backing off.
     /// </summary>
     private async Task CatchUpTo(long position)
     {
@@ -132,11 +141,12 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
         {
             while (Checkpoint < position)
             {
+                LogReading(Logger, GetType().Name, Checkpoint + 1, position);
                 var page = await _journal.Reader.ReadRangeAsync(Checkpoint + 1, position, AggregateTypes, _options.CatchUpPageSize);
                 foreach (var envelope in page) Apply(envelope);
                 if (page.Count < _options.CatchUpPageSize) Advance(position);
             }
-            _problem = null;
+            Recovered();
         }
         catch (UnreadableEventException ex)
         {
@@ -144,10 +154,29 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
         }
     }
 
+    /// <summary>
+    /// Stuck before a row: the timer retries after the flush interval, then twice as long after each
+    /// failed retry, up to <see cref="MaxRetryDelay"/>. Logged once per problem: the same problem again
+    /// only doubles the wait; a different one (another row, or the same row damaged differently) is
+    /// logged and waits from the flush interval again.
+    /// </summary>
     private void Stuck(UnreadableEventException problem)
     {
-        _problem = problem.Message;
-        LogStuck(Logger, problem, GetType().Name);
+        var same = _problem == problem.Message;
+        var longest = _options.FlushInterval > MaxRetryDelay ? _options.FlushInterval : MaxRetryDelay;
+        _retryDelay = same ? TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, longest.Ticks)) : _options.FlushInterval;
+        _retryAt = Now + _retryDelay;
+        if (same) return;
+        (_problem, _stuckAt) = (problem.Message, problem.Position);
+        LogStuck(Logger, problem, GetType().Name, problem.Position);
+    }
+
+    /// <summary>Caught up without a problem: if it was stuck, say once that it no longer is.</summary>
+    private void Recovered()
+    {
+        if (_problem is null) return;
+        (_problem, _retryDelay) = (null, TimeSpan.Zero);
+        LogRecovered(Logger, GetType().Name, _stuckAt, Checkpoint);
     }
 
     private void Apply(EventEnvelope envelope)
@@ -183,8 +212,14 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
 
     private ILogger Logger => ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(GetType());
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Projection} is stuck and will retry")]
-    private static partial void LogStuck(ILogger logger, Exception exception, string projection);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Projection} is stuck before position {Position} and retries, backing off, until the row can be applied")]
+    private static partial void LogStuck(ILogger logger, Exception exception, string projection, long position);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Projection} recovered: it got past position {Position} and is at position {Checkpoint}")]
+    private static partial void LogRecovered(ILogger logger, string projection, long position, long checkpoint);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Projection} reads the journal from position {From} to {To}")]
+    private static partial void LogReading(ILogger logger, string projection, long from, long to);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Projection} skipped the event at position {Position}: its type '{Type}' is unknown to this version")]
     private static partial void LogSkipped(ILogger logger, string projection, long position, string type);

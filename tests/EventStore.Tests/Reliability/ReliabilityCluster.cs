@@ -36,10 +36,10 @@ public sealed class ReliabilityCluster : IAsyncDisposable
     public static string NewDatabasePath() =>
         Path.Combine(Path.GetTempPath(), "eventstore-tests", "reliability", Guid.NewGuid().ToString("N"), "events.db");
 
-    /// <summary>Starts a one-silo cluster on <paramref name="databasePath"/>.</summary>
+    /// <summary>Starts a one-silo cluster on <paramref name="databasePath"/>; <paramref name="configureSilo"/> adds to the silo's configuration (a log provider…).</summary>
     public static async Task<ReliabilityCluster> StartAsync(
         string databasePath, Action<SqliteJournalOptions>? journal = null, Action<ProjectionOptions>? projections = null,
-        string? clusterId = null, string serviceId = "event-store-reliability")
+        string? clusterId = null, string serviceId = "event-store-reliability", Action<ISiloBuilder>? configureSilo = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
@@ -58,6 +58,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
                 options.FlushInterval = TimeSpan.FromMilliseconds(200);
                 projections?.Invoke(options);
             }));
+        if (configureSilo is not null) builder.ConfigureSilo((_, silo) => configureSilo(silo));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new ReliabilityCluster(cluster, databasePath);
