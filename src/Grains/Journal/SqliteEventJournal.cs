@@ -78,8 +78,8 @@ internal sealed partial class SqliteEventJournal : IDisposable
         return new PendingEvent(draft with { Type = type }, json, EventPayloadSerializer.SerializeMetadata(draft.Metadata));
     }
 
-    /// <summary>Stores a snapshot in the next commit, unless a newer one is there already.</summary>
-    public Task SaveSnapshotAsync(Snapshot snapshot) => _writer.Value.SaveSnapshot(snapshot);
+    /// <summary>Stores a snapshot in its owner's table in the next commit, unless a newer one is there already.</summary>
+    public Task SaveSnapshotAsync(Snapshot snapshot, SnapshotOwner owner) => _writer.Value.SaveSnapshot(snapshot, owner);
 
     /// <summary>The stream's events with <paramref name="afterVersion"/> &lt; version ≤ <paramref name="toVersion"/>, in version order.</summary>
     public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string aggregateId, long afterVersion, long toVersion = long.MaxValue) =>

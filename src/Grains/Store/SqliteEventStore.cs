@@ -101,13 +101,13 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
             throw new InvalidCommandException(nameof(snapshot.Version), $"aggregate '{snapshot.AggregateId}' has no event at version {snapshot.Version}");
         if (head[0].AggregateType != snapshot.AggregateType)
             throw new InvalidCommandException(nameof(snapshot.AggregateType), $"aggregate '{snapshot.AggregateId}' is a {head[0].AggregateType}, not a {snapshot.AggregateType}");
-        await journal.SaveSnapshotAsync(snapshot);
+        await journal.SaveSnapshotAsync(snapshot, SnapshotOwner.Store);
     }
 
     public Task<Snapshot?> GetSnapshotAsync(string aggregateId)
     {
         _check.Id(aggregateId, nameof(aggregateId));
-        return journal.Reader.GetSnapshotAsync(aggregateId);
+        return journal.Reader.GetSnapshotAsync(aggregateId, SnapshotOwner.Store);
     }
 
     public Task<EventStoreStats> GetStatsAsync() => journal.Reader.GetStatsAsync(journal.SizeBytes);
