@@ -60,10 +60,17 @@ internal sealed partial class SqliteEventJournal : IDisposable
     /// <remarks>An append not taken by the writer within <see cref="SqliteJournalOptions.AppendTimeout"/> is withdrawn and fails; one already taken is always seen through.</remarks>
     public Task<AppendOutcome> AppendAsync(StreamAppend append) => _writer.Value.Enqueue(append, Options.AppendTimeout);
 
-    /// <summary>Serializes an event for the writer: names its type and refuses an unregistered type or a payload over the limit.</summary>
+    /// <summary>
+    /// Serializes an event for the writer: names its type and refuses an unregistered type, a payload that
+    /// names another aggregate than the stream it is appended to (<see cref="IStreamEvent"/>), or a payload
+    /// over the limit. Every append, of grains and of the store, is prepared here.
+    /// </summary>
     public PendingEvent Prepare(EventEnvelope draft)
     {
         var type = Serializer.TypeNameOf(draft.Payload);
+        if (draft.Payload is IStreamEvent named && !string.Equals(named.StreamId, draft.AggregateId, StringComparison.Ordinal))
+            throw new InvalidCommandException("payload",
+                $"the {type} payload's {named.StreamIdField} is '{named.StreamId}', but it is appended to stream '{draft.AggregateId}'; an event can only name its own aggregate");
         string json;
         try
         {

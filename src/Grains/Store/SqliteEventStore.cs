@@ -146,7 +146,9 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
 
     private PendingEvent PrepareOne(string aggregateId, string aggregateType, NewEvent e, int index)
     {
-        var pending = journal.Prepare(new EventEnvelope(
+        // An event of another aggregate type is refused as such, before the journal compares the ids in its payload.
+        StoreArguments.EventBelongsTo(aggregateType, journal.Serializer.TypeNameOf(e.Payload), index);
+        return journal.Prepare(new EventEnvelope(
             Id: e.Id ?? Guid.CreateVersion7().ToString(),
             Type: "",
             AggregateId: aggregateId,
@@ -159,8 +161,6 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
             Metadata: e.Metadata,
             CausationId: e.CausationId,
             CorrelationId: e.CorrelationId));
-        StoreArguments.EventBelongsTo(aggregateType, pending.Envelope.Type, index);
-        return pending;
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public sealed class StorePrivateClusterTests(StorePrivateCluster cluster)
         AssertMatchesRawJournal(before);
         var (ledger, audit) = (Kind("ledger"), Kind("audit"));
         var (l1, l2, a1, agent, swarm, task) = (Ids.New("l1"), Ids.New("l2"), Ids.New("a1"), Ids.New("agent"), Ids.New("swarm"), Ids.New("task"));
-        var sample = SampleEvents.All;
+        var sample = SampleEvents.Naming(agent);
 
         await Store.Append(l1, ledger, [Note("oldest", Oldest), Note("l1 b"), Note("l1 c")]);
         await Store.Append(l2, ledger, Notes(2));
