@@ -15,7 +15,7 @@ internal sealed class StoreTour(IClusterClient client, DemoCast cast, ReceiptLog
         output.WriteLine();
         output.WriteLine("== Event store");
         output.WriteLine($"  journal: {stats.TotalEvents} events in {stats.AggregateCount} aggregates, head position {stats.HeadPosition}, " +
-                         $"{stats.SnapshotCount} snapshots, {stats.JournalSizeBytes / 1024.0:F0} KiB");
+                         $"{stats.AggregateSnapshotCount} aggregate snapshots, {stats.SnapshotCount} client snapshots, {stats.JournalSizeBytes / 1024.0:F0} KiB");
         output.WriteLine($"  by aggregate type: {string.Join(", ", stats.EventsByAggregateType.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"))}");
         output.WriteLine($"  from {Time(stats.OldestTimestamp)} to {Time(stats.NewestTimestamp)}");
 

@@ -21,14 +21,14 @@ internal static class RawJournal
         return rows;
     }
 
-    /// <summary>Every snapshot: its aggregate, type and version, and the head version of its stream (0 if none).</summary>
+    /// <summary>Every snapshot a grain took of itself: its aggregate, type and version, and the head version of its stream (0 if none).</summary>
     public static List<(string AggregateId, string AggregateType, long Version, long StreamHead)> Snapshots(string path)
     {
         using var connection = Open(path);
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT s.aggregate_id, s.aggregate_type, s.version, COALESCE((SELECT MAX(e.version) FROM events e WHERE e.aggregate_id = s.aggregate_id), 0)
-            FROM snapshots s ORDER BY s.aggregate_id
+            FROM grain_snapshots s ORDER BY s.aggregate_id
             """;
         using var reader = command.ExecuteReader();
         var snapshots = new List<(string, string, long, long)>();

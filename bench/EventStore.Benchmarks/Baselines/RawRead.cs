@@ -31,6 +31,16 @@ internal static class RawRead
         });
     }
 
+    /// <summary>The version of the snapshot the aggregate's grain took of itself (the grains' own table), 0 if none.</summary>
+    public static long GrainSnapshotVersion(string path, string aggregateId)
+    {
+        using var connection = OpenReader(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM grain_snapshots WHERE aggregate_id = $id";
+        command.Parameters.AddWithValue("$id", aggregateId);
+        return command.ExecuteScalar() is long version ? version : 0;
+    }
+
     /// <summary>W3's scale: the aggregate's events read by index, repeated.</summary>
     public static void Stream(BenchContext bench, string path, string aggregateId, int events)
     {

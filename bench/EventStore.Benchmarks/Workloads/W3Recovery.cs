@@ -39,7 +39,7 @@ internal static class W3Recovery
         {
             var grain = cluster.Client.GetGrain<IBenchAggregateGrain>(AggregateId);
             await Fill(grain, events);
-            snapshotVersion = (await cluster.Client.GetEventStore().GetSnapshot(AggregateId))?.Version ?? 0;
+            snapshotVersion = RawRead.GrainSnapshotVersion(database.Path, AggregateId);
             if (runEventStore)
             {
                 await TimeActivation(grain, events); // warm-up: JIT of the activation path

@@ -4,7 +4,7 @@ namespace EventStore.Projections;
 [GenerateSerializer]
 public sealed class MemoryRecord
 {
-    /// <summary>The memory's id.</summary>
+    /// <summary>The memory's id, unique within its namespace.</summary>
     [Id(0)] public required string MemoryId { get; set; }
     /// <summary>Its namespace.</summary>
     [Id(1)] public string Namespace { get; set; } = "";
@@ -35,14 +35,18 @@ public sealed class MemoryRecord
 [GenerateSerializer, Immutable]
 public sealed record MemoryRemovals(IReadOnlyList<MemoryRecord> Deleted, IReadOnlyList<MemoryRecord> Expired);
 
-/// <summary>The MemoryIndex projection: every memory entry and its access pattern. One grain (key <see cref="Key"/>).</summary>
+/// <summary>
+/// The MemoryIndex projection: every memory entry and its access pattern. One grain (key <see cref="Key"/>).
+/// A memory id is unique only within its namespace (two namespaces may use the same one, each with its own
+/// entry), so an entry is named by its namespace and memory id; lists are ordered by memory id, then namespace.
+/// </summary>
 public interface IMemoryIndexProjection : IGrainWithStringKey, IProjection
 {
     /// <summary>The key of the single projection grain.</summary>
     const string Key = "all";
 
-    /// <summary>One entry, if known.</summary>
-    Task<MemoryRecord?> GetMemory(string memoryId);
+    /// <summary>The entry with this memory id in this namespace, if known.</summary>
+    Task<MemoryRecord?> GetMemory(string @namespace, string memoryId);
 
     /// <summary>Entries neither deleted nor expired.</summary>
     Task<IReadOnlyList<MemoryRecord>> GetActive();

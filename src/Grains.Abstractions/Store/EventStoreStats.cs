@@ -22,7 +22,7 @@ public sealed record EventStoreStats
     /// <summary>Timestamp of the newest event (Unix ms), if any.</summary>
     [Id(5)] public long? NewestTimestamp { get; init; }
 
-    /// <summary>Snapshots stored.</summary>
+    /// <summary>Snapshots saved through <see cref="IEventStoreGrain.SaveSnapshot"/> (one per aggregate at most); the aggregates' own snapshots are <see cref="AggregateSnapshotCount"/>.</summary>
     [Id(6)] public long SnapshotCount { get; init; }
 
     /// <summary>Size of the database file and its WAL, in bytes.</summary>
@@ -30,4 +30,7 @@ public sealed record EventStoreStats
 
     /// <summary>Position of the last committed event (0 when empty).</summary>
     [Id(8)] public long HeadPosition { get; init; }
+
+    /// <summary>Snapshots the journaled grains took of themselves (one per aggregate at most), kept apart from <see cref="SnapshotCount"/>.</summary>
+    [Id(9)] public long AggregateSnapshotCount { get; init; }
 }

@@ -29,10 +29,21 @@ public interface IEventStoreGrain : IGrainWithIntegerKey
     /// <summary>Events matching a filter, in global order.</summary>
     Task<IReadOnlyList<EventEnvelope>> Query(EventFilter filter);
 
-    /// <summary>Saves a snapshot; a snapshot at a lower version than the stored one is ignored (the latest wins).</summary>
+    /// <summary>
+    /// Saves a client's snapshot of an aggregate, for clients that fold events themselves; a snapshot at a
+    /// lower version than the stored one is ignored (the latest wins). The aggregate must have an event at
+    /// <see cref="Snapshot.Version"/>, of <see cref="Snapshot.AggregateType"/>. These snapshots are kept
+    /// apart from the ones journaled grains take of themselves: a grain never activates from a snapshot
+    /// saved here, so no client can decide an aggregate's state; only its events can.
+    /// </summary>
     Task SaveSnapshot(Snapshot snapshot);
 
-    /// <summary>The aggregate's latest snapshot, if any.</summary>
+    /// <summary>
+    /// The latest snapshot saved for the aggregate through <see cref="SaveSnapshot"/>, if any. A grain's
+    /// own snapshots (an encoding private to the silo's code) are not returned: null for an aggregate no
+    /// client saved a snapshot of. (A journal written before grains had their own table may still hold
+    /// grain snapshots here; grains no longer read them.)
+    /// </summary>
     Task<Snapshot?> GetSnapshot(string aggregateId);
 
     /// <summary>Counts and sizes of the journal.</summary>

@@ -27,7 +27,6 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private SqliteConnection? _connection;
     private SqliteCommand? _selectHead;
     private SqliteCommand? _insert;
-    private SqliteCommand? _upsertSnapshot;
     private readonly Dictionary<string, (long Version, string Type)> _heads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Version, string Type)> _batchHeads = new(StringComparer.Ordinal);
     private long _commits;
@@ -79,8 +78,8 @@ internal sealed partial class GroupCommitWriter : IDisposable
         }
     }
 
-    /// <summary>Queues a snapshot; it is stored in the next commit unless a newer one is already there.</summary>
-    public Task SaveSnapshot(Store.Snapshot snapshot) => Enqueue(new SnapshotRequest(snapshot));
+    /// <summary>Queues a snapshot into its owner's table; it is stored in the next commit unless a newer one is already there.</summary>
+    public Task SaveSnapshot(Store.Snapshot snapshot, SnapshotOwner owner) => Enqueue(new SnapshotRequest(snapshot, owner));
 
     /// <summary>
     /// Holds the writer between two commits until the returned handle is disposed; the task completes
@@ -184,7 +183,6 @@ internal sealed partial class GroupCommitWriter : IDisposable
             using var transaction = connection.BeginTransaction(deferred: false);
             _selectHead!.Transaction = transaction;
             _insert!.Transaction = transaction;
-            _upsertSnapshot!.Transaction = transaction;
             _batchHeads.Clear();
             for (var i = 0; i < batch.Count; i++)
                 results[i] = batch[i].Execute(this, transaction);
@@ -290,15 +288,18 @@ internal sealed partial class GroupCommitWriter : IDisposable
         _batchHeads.Clear();
     }
 
-    private bool UpsertSnapshot(Store.Snapshot snapshot)
+    private bool UpsertSnapshot(Store.Snapshot snapshot, SnapshotOwner owner, SqliteTransaction transaction)
     {
-        var p = _upsertSnapshot!.Parameters;
-        p["$aggregate_id"].Value = snapshot.AggregateId;
-        p["$aggregate_type"].Value = snapshot.AggregateType;
-        p["$version"].Value = snapshot.Version;
-        p["$state"].Value = snapshot.State;
-        p["$timestamp"].Value = snapshot.Timestamp;
-        return _upsertSnapshot.ExecuteNonQuery() > 0;
+        using var command = _connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = SqliteJournalSql.UpsertSnapshot(owner);
+        var p = command.Parameters;
+        p.AddWithValue("$aggregate_id", snapshot.AggregateId);
+        p.AddWithValue("$aggregate_type", snapshot.AggregateType);
+        p.AddWithValue("$version", snapshot.Version);
+        p.AddWithValue("$state", snapshot.State);
+        p.AddWithValue("$timestamp", snapshot.Timestamp);
+        return command.ExecuteNonQuery() > 0;
     }
 
     private (long Version, string? AggregateType) ReadHead(string aggregateId)
@@ -362,13 +363,6 @@ internal sealed partial class GroupCommitWriter : IDisposable
             _insert.Parameters.Add(name, SqliteType.Text);
         _insert.Parameters.Add("$version", SqliteType.Integer);
         _insert.Parameters.Add("$timestamp", SqliteType.Integer);
-
-        _upsertSnapshot = _connection.CreateCommand();
-        _upsertSnapshot.CommandText = SqliteJournalSql.UpsertSnapshot;
-        foreach (var name in new[] { "$aggregate_id", "$aggregate_type", "$state" })
-            _upsertSnapshot.Parameters.Add(name, SqliteType.Text);
-        _upsertSnapshot.Parameters.Add("$version", SqliteType.Integer);
-        _upsertSnapshot.Parameters.Add("$timestamp", SqliteType.Integer);
         return _connection;
     }
 
@@ -376,9 +370,8 @@ internal sealed partial class GroupCommitWriter : IDisposable
     {
         _selectHead?.Dispose();
         _insert?.Dispose();
-        _upsertSnapshot?.Dispose();
         _connection?.Dispose();
-        (_selectHead, _insert, _upsertSnapshot, _connection) = (null, null, null, null);
+        (_selectHead, _insert, _connection) = (null, null, null);
     }
 
     /// <summary>One unit of work for the writer, run inside the batch's transaction.</summary>
@@ -460,13 +453,13 @@ internal sealed partial class GroupCommitWriter : IDisposable
         protected override void DropContent() => _append = null;
     }
 
-    private sealed class SnapshotRequest(Store.Snapshot snapshot) : WriteRequest<bool>
+    private sealed class SnapshotRequest(Store.Snapshot snapshot, SnapshotOwner owner) : WriteRequest<bool>
     {
         public override int EventCount => 1;
 
         public override long Bytes { get; } = 2L * snapshot.State.Length;
 
-        public override object Execute(GroupCommitWriter writer, SqliteTransaction transaction) => writer.UpsertSnapshot(snapshot);
+        public override object Execute(GroupCommitWriter writer, SqliteTransaction transaction) => writer.UpsertSnapshot(snapshot, owner, transaction);
     }
 
     /// <summary>Holds the writer thread between two commits until disposed.</summary>

@@ -83,10 +83,10 @@ internal sealed class JournalReader(SqliteConnectionFactory connections, EventRo
     public async Task<EventEnvelope?> FindEventAsync(string eventId) =>
         (await ReadEventsAsync(SqliteJournalSql.SelectById, p => p.AddWithValue("$id", eventId))).SingleOrDefault();
 
-    /// <summary>The aggregate's snapshot, if any.</summary>
-    public Task<Snapshot?> GetSnapshotAsync(string aggregateId) => Run(connection =>
+    /// <summary>The aggregate's snapshot in the table of <paramref name="owner"/>, if any.</summary>
+    public Task<Snapshot?> GetSnapshotAsync(string aggregateId, SnapshotOwner owner) => Run(connection =>
     {
-        using var command = Command(connection, SqliteJournalSql.SelectSnapshot);
+        using var command = Command(connection, SqliteJournalSql.SelectSnapshot(owner));
         command.Parameters.AddWithValue("$aggregate_id", aggregateId);
         using var reader = command.ExecuteReader();
         return reader.Read()
@@ -102,6 +102,7 @@ internal sealed class JournalReader(SqliteConnectionFactory connections, EventRo
         using var reader = totals.ExecuteReader();
         reader.Read();
         using var snapshots = Command(connection, SqliteJournalSql.SnapshotCount, transaction);
+        using var grainSnapshots = Command(connection, SqliteJournalSql.GrainSnapshotCount, transaction);
         return new EventStoreStats
         {
             TotalEvents = reader.GetInt64(0),
@@ -112,6 +113,7 @@ internal sealed class JournalReader(SqliteConnectionFactory connections, EventRo
             EventsByType = Counts(connection, SqliteJournalSql.StatsByType, transaction),
             EventsByAggregateType = Counts(connection, SqliteJournalSql.StatsByAggregateType, transaction),
             SnapshotCount = (long)snapshots.ExecuteScalar()!,
+            AggregateSnapshotCount = (long)grainSnapshots.ExecuteScalar()!,
             JournalSizeBytes = sizeBytes,
         };
     });

@@ -80,10 +80,17 @@ internal sealed partial class SqliteEventJournal : IDisposable
     /// <summary>Holds the writer between two commits until the handle is disposed (for tests and maintenance).</summary>
     internal Task<IDisposable> PauseWriterAsync() => _writer.Value.PauseAsync();
 
-    /// <summary>Serializes an event for the writer: names its type and refuses an unregistered type or a payload over the limit.</summary>
+    /// <summary>
+    /// Serializes an event for the writer: names its type and refuses an unregistered type, a payload that
+    /// names another aggregate than the stream it is appended to (<see cref="IStreamEvent"/>), or a payload
+    /// over the limit. Every append, of grains and of the store, is prepared here.
+    /// </summary>
     public PendingEvent Prepare(EventEnvelope draft)
     {
         var type = Serializer.TypeNameOf(draft.Payload);
+        if (draft.Payload is IStreamEvent named && !string.Equals(named.StreamId, draft.AggregateId, StringComparison.Ordinal))
+            throw new InvalidCommandException("payload",
+                $"the {type} payload's {named.StreamIdField} is '{named.StreamId}', but it is appended to stream '{draft.AggregateId}'; an event can only name its own aggregate");
         string json;
         try
         {
@@ -98,8 +105,8 @@ internal sealed partial class SqliteEventJournal : IDisposable
         return new PendingEvent(draft with { Type = type }, json, EventPayloadSerializer.SerializeMetadata(draft.Metadata));
     }
 
-    /// <summary>Stores a snapshot in the next commit, unless a newer one is there already.</summary>
-    public Task SaveSnapshotAsync(Snapshot snapshot) => _writer.Value.SaveSnapshot(snapshot);
+    /// <summary>Stores a snapshot in its owner's table in the next commit, unless a newer one is there already.</summary>
+    public Task SaveSnapshotAsync(Snapshot snapshot, SnapshotOwner owner) => _writer.Value.SaveSnapshot(snapshot, owner);
 
     /// <summary>The stream's events with <paramref name="afterVersion"/> &lt; version ≤ <paramref name="toVersion"/>, in version order.</summary>
     public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string aggregateId, long afterVersion, long toVersion = long.MaxValue) =>

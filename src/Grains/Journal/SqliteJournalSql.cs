@@ -3,7 +3,8 @@ namespace EventStore.Journal;
 /// <summary>Every SQL statement of the SQLite journal, in one place: the dialect seam for other databases.</summary>
 internal static class SqliteJournalSql
 {
-    public const int SchemaVersion = 1;
+    /// <summary>2: grains keep their own snapshots in <c>grain_snapshots</c> (added beside version 1's tables; nothing else changed).</summary>
+    public const int SchemaVersion = 2;
 
     public const string CreateSchema = """
         CREATE TABLE IF NOT EXISTS events (
@@ -25,6 +26,13 @@ internal static class SqliteJournalSql
         CREATE INDEX IF NOT EXISTS idx_events_type ON events (type);
         CREATE INDEX IF NOT EXISTS idx_events_timestamp ON events (timestamp);
         CREATE TABLE IF NOT EXISTS snapshots (
+            aggregate_id   TEXT    PRIMARY KEY,
+            aggregate_type TEXT    NOT NULL,
+            version        INTEGER NOT NULL,
+            state          TEXT    NOT NULL,
+            timestamp      INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS grain_snapshots (
             aggregate_id   TEXT    PRIMARY KEY,
             aggregate_type TEXT    NOT NULL,
             version        INTEGER NOT NULL,
@@ -57,15 +65,30 @@ internal static class SqliteJournalSql
 
     public const string SelectByTypeFrom = $"SELECT {Columns} FROM events WHERE type = $type AND position >= $from ORDER BY position LIMIT $limit";
 
-    public const string SelectSnapshot = "SELECT aggregate_id, aggregate_type, version, state, timestamp FROM snapshots WHERE aggregate_id = $aggregate_id";
+    /// <summary>The aggregate's snapshot in the table of <paramref name="owner"/>.</summary>
+    public static string SelectSnapshot(SnapshotOwner owner) => owner == SnapshotOwner.Grain ? SelectGrainSnapshot : SelectStoreSnapshot;
 
-    /// <summary>Stores a snapshot unless a newer one is already there: the latest version wins.</summary>
-    public const string UpsertSnapshot = """
+    /// <summary>Stores a snapshot in the table of <paramref name="owner"/> unless a newer one is already there: the latest version wins.</summary>
+    public static string UpsertSnapshot(SnapshotOwner owner) => owner == SnapshotOwner.Grain ? UpsertGrainSnapshot : UpsertStoreSnapshot;
+
+    private const string SelectStoreSnapshot = "SELECT aggregate_id, aggregate_type, version, state, timestamp FROM snapshots WHERE aggregate_id = $aggregate_id";
+
+    private const string SelectGrainSnapshot = "SELECT aggregate_id, aggregate_type, version, state, timestamp FROM grain_snapshots WHERE aggregate_id = $aggregate_id";
+
+    private const string UpsertStoreSnapshot = """
         INSERT INTO snapshots (aggregate_id, aggregate_type, version, state, timestamp)
         VALUES ($aggregate_id, $aggregate_type, $version, $state, $timestamp)
         ON CONFLICT (aggregate_id) DO UPDATE SET
             aggregate_type = excluded.aggregate_type, version = excluded.version, state = excluded.state, timestamp = excluded.timestamp
         WHERE excluded.version >= snapshots.version
+        """;
+
+    private const string UpsertGrainSnapshot = """
+        INSERT INTO grain_snapshots (aggregate_id, aggregate_type, version, state, timestamp)
+        VALUES ($aggregate_id, $aggregate_type, $version, $state, $timestamp)
+        ON CONFLICT (aggregate_id) DO UPDATE SET
+            aggregate_type = excluded.aggregate_type, version = excluded.version, state = excluded.state, timestamp = excluded.timestamp
+        WHERE excluded.version >= grain_snapshots.version
         """;
 
     public const string StatsTotals =
@@ -76,6 +99,8 @@ internal static class SqliteJournalSql
     public const string StatsByAggregateType = "SELECT aggregate_type, COUNT(*) FROM events GROUP BY aggregate_type";
 
     public const string SnapshotCount = "SELECT COUNT(*) FROM snapshots";
+
+    public const string GrainSnapshotCount = "SELECT COUNT(*) FROM grain_snapshots";
 
     public const string HeadPosition = "SELECT COALESCE(MAX(position), 0) FROM events";
 

@@ -218,12 +218,13 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     }
 
     /// <summary>
-    /// Starts the view from the latest snapshot when it is usable, and returns the events after it. An
-    /// unusable snapshot (corrupt, another state shape, ahead of the stream) is ignored with a warning.
+    /// Starts the view from the grain's own latest snapshot when it is usable, and returns the events after
+    /// it. An unusable snapshot (corrupt, another state shape, ahead of the stream) is ignored with a warning.
+    /// Snapshots saved through the event store are never read here: they are the clients', not the grain's.
     /// </summary>
     private async Task<IReadOnlyList<EventEnvelope>> LoadSnapshot()
     {
-        if (_confirmedVersion != 0 || await _journal.Reader.GetSnapshotAsync(_aggregateId) is not { } snapshot)
+        if (_confirmedVersion != 0 || await _journal.Reader.GetSnapshotAsync(_aggregateId, SnapshotOwner.Grain) is not { } snapshot)
             return await _journal.ReadStreamAsync(_aggregateId, _confirmedVersion);
 
         var (view, problem) = _snapshots!.TryDecode(snapshot.State);
@@ -248,7 +249,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         _snapshotVersion = _confirmedVersion;
         var snapshot = new Store.Snapshot(_aggregateId, _aggregateType, _confirmedVersion, _snapshots.Encode(_confirmed),
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        _journal.SaveSnapshotAsync(snapshot).ContinueWith(
+        _journal.SaveSnapshotAsync(snapshot, SnapshotOwner.Grain).ContinueWith(
             t => _services.Log(LogLevel.Warning, "Snapshot of {0} '{1}' at version {2} not saved: {3}", _aggregateType, _aggregateId, snapshot.Version, t.Exception!.GetBaseException().Message),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }

@@ -3,7 +3,11 @@ using EventStore.Events;
 
 namespace EventStore.Projections;
 
-/// <summary>The AgentState read model: agents by id, from agent events and the task events that name an agent.</summary>
+/// <summary>
+/// The AgentState read model: agents by id, from agent events and the task events that name an agent.
+/// Agents and running tasks are keyed by their stream's id, never by an id inside a payload (a task's
+/// events name the agent running it; that agent's record is only ever found, never created, from them).
+/// </summary>
 [GenerateSerializer]
 public sealed class AgentStateModel : IReadModel
 {
@@ -22,13 +26,13 @@ public sealed class AgentStateModel : IReadModel
         var at = DateTimeOffset.FromUnixTimeMilliseconds(envelope.Timestamp);
         switch (envelope.Payload)
         {
-            case AgentSpawned e:
-                Agents[e.AgentId] = new AgentRecord { AgentId = e.AgentId, Role = e.Role, Domain = e.Domain, Status = AgentStatus.Idle, SpawnedAt = at, LastActivityAt = at };
+            case AgentSpawned e when envelope.AggregateType == AggregateTypes.Agent:
+                Agents[envelope.AggregateId] = new AgentRecord { AgentId = envelope.AggregateId, Role = e.Role, Domain = e.Domain, Status = AgentStatus.Idle, SpawnedAt = at, LastActivityAt = at };
                 break;
             case TaskStarted e:
-                RunningTasks[e.TaskId] = e.AgentId;
+                RunningTasks[envelope.AggregateId] = e.AgentId;
                 break;
-            case TaskFailed e when RunningTasks.Remove(e.TaskId, out var agentId) && Agents.TryGetValue(agentId, out var agent):
+            case TaskFailed when RunningTasks.Remove(envelope.AggregateId, out var agentId) && Agents.TryGetValue(agentId, out var agent):
                 agent.FailedTasks++;
                 break;
             case TaskCompleted or TaskBlocked:

@@ -13,7 +13,7 @@ public sealed class MemoryIndexProjectionGrain(
     protected override IReadOnlyList<string> AggregateTypes { get; } = [Events.AggregateTypes.Memory];
 
     /// <inheritdoc />
-    public Task<MemoryRecord?> GetMemory(string memoryId) => Task.FromResult(Model.Memories.GetValueOrDefault(memoryId));
+    public Task<MemoryRecord?> GetMemory(string @namespace, string memoryId) => Task.FromResult(Model.Find(@namespace, memoryId));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MemoryRecord>> GetActive() => Select(m => m.IsActive);
@@ -26,7 +26,7 @@ public sealed class MemoryIndexProjectionGrain(
     {
         if (limit < 0) throw new InvalidCommandException(nameof(limit), $"is {limit}; a limit is 0 or more");
         return Task.FromResult<IReadOnlyList<MemoryRecord>>(Model.Memories.Values
-            .OrderByDescending(m => m.AccessCount).ThenBy(m => m.MemoryId, StringComparer.Ordinal).Take(limit).ToList());
+            .OrderByDescending(m => m.AccessCount).ThenBy(m => m.MemoryId, StringComparer.Ordinal).ThenBy(m => m.Namespace, StringComparer.Ordinal).Take(limit).ToList());
     }
 
     /// <inheritdoc />
@@ -37,10 +37,11 @@ public sealed class MemoryIndexProjectionGrain(
     /// <inheritdoc />
     public Task<MemoryRemovals> GetRemovals()
     {
-        var ordered = Model.Memories.Values.OrderBy(m => m.MemoryId, StringComparer.Ordinal).ToList();
+        var ordered = Model.Memories.Values.OrderBy(m => m.MemoryId, StringComparer.Ordinal).ThenBy(m => m.Namespace, StringComparer.Ordinal).ToList();
         return Task.FromResult(new MemoryRemovals(ordered.Where(m => m.DeletedAt is not null).ToList(), ordered.Where(m => m.ExpiredAt is not null).ToList()));
     }
 
     private Task<IReadOnlyList<MemoryRecord>> Select(Func<MemoryRecord, bool> predicate) =>
-        Task.FromResult<IReadOnlyList<MemoryRecord>>(Model.Memories.Values.Where(predicate).OrderBy(m => m.MemoryId, StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<MemoryRecord>>(Model.Memories.Values.Where(predicate)
+            .OrderBy(m => m.MemoryId, StringComparer.Ordinal).ThenBy(m => m.Namespace, StringComparer.Ordinal).ToList());
 }

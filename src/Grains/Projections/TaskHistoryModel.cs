@@ -3,7 +3,7 @@ using EventStore.Events;
 
 namespace EventStore.Projections;
 
-/// <summary>The TaskHistory read model: tasks by id.</summary>
+/// <summary>The TaskHistory read model: tasks by id, each record keyed by its stream's id (never by an id inside a payload).</summary>
 [GenerateSerializer]
 public sealed class TaskHistoryModel : IReadModel
 {
@@ -18,9 +18,9 @@ public sealed class TaskHistoryModel : IReadModel
     {
         if (envelope.Payload is TaskCreated created)
         {
-            Tasks[created.TaskId] = new TaskRecord
+            Tasks[envelope.AggregateId] = new TaskRecord
             {
-                TaskId = created.TaskId, TaskType = created.TaskType, Title = created.Title, Priority = created.Priority,
+                TaskId = envelope.AggregateId, TaskType = created.TaskType, Title = created.Title, Priority = created.Priority,
                 Dependencies = [.. created.Dependencies], Status = TaskItemStatus.Pending, CreatedAt = created.CreatedAt,
             };
             return;

@@ -103,13 +103,13 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
             throw new InvalidCommandException(nameof(snapshot.Version), $"aggregate '{snapshot.AggregateId}' has no event at version {snapshot.Version}");
         if (head[0].AggregateType != snapshot.AggregateType)
             throw new InvalidCommandException(nameof(snapshot.AggregateType), $"aggregate '{snapshot.AggregateId}' is a {head[0].AggregateType}, not a {snapshot.AggregateType}");
-        await journal.SaveSnapshotAsync(snapshot);
+        await journal.SaveSnapshotAsync(snapshot, SnapshotOwner.Store);
     }
 
     public Task<Snapshot?> GetSnapshotAsync(string aggregateId)
     {
         _check.Id(aggregateId, nameof(aggregateId));
-        return journal.Reader.GetSnapshotAsync(aggregateId);
+        return journal.Reader.GetSnapshotAsync(aggregateId, SnapshotOwner.Store);
     }
 
     public Task<EventStoreStats> GetStatsAsync() => journal.Reader.GetStatsAsync(journal.SizeBytes);
@@ -148,7 +148,9 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
 
     private PendingEvent PrepareOne(string aggregateId, string aggregateType, NewEvent e, int index)
     {
-        var pending = journal.Prepare(new EventEnvelope(
+        // An event of another aggregate type is refused as such, before the journal compares the ids in its payload.
+        StoreArguments.EventBelongsTo(aggregateType, journal.Serializer.TypeNameOf(e.Payload), index);
+        return journal.Prepare(new EventEnvelope(
             Id: e.Id ?? Guid.CreateVersion7().ToString(),
             Type: "",
             AggregateId: aggregateId,
@@ -161,8 +163,6 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
             Metadata: e.Metadata,
             CausationId: e.CausationId,
             CorrelationId: e.CorrelationId));
-        StoreArguments.EventBelongsTo(aggregateType, pending.Envelope.Type, index);
-        return pending;
     }
 
     /// <summary>

@@ -52,12 +52,23 @@ public sealed class JournalFile(string path)
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Overwrites an aggregate's snapshot row, as a bug or a bad disk could; returns the rows changed.</summary>
+    /// <summary>The snapshot a grain took of itself (its row in <c>grain_snapshots</c>), if any.</summary>
+    public (string AggregateType, long Version, string State)? GrainSnapshot(string aggregateId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT aggregate_type, version, state FROM grain_snapshots WHERE aggregate_id = $a";
+        command.Parameters.AddWithValue("$a", aggregateId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetInt64(1), reader.GetString(2)) : null;
+    }
+
+    /// <summary>Overwrites a grain's own snapshot row, as a bug or a bad disk could; returns the rows changed.</summary>
     public int OverwriteSnapshot(string aggregateId, string state, long? version = null)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE snapshots SET state = $state, version = COALESCE($version, version) WHERE aggregate_id = $a";
+        command.CommandText = "UPDATE grain_snapshots SET state = $state, version = COALESCE($version, version) WHERE aggregate_id = $a";
         command.Parameters.AddWithValue("$a", aggregateId);
         command.Parameters.AddWithValue("$state", state);
         command.Parameters.AddWithValue("$version", (object?)version ?? DBNull.Value);

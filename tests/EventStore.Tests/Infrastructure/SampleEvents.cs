@@ -35,4 +35,27 @@ public static class SampleEvents
         new SwarmMilestoneReached("m-1", "MVP", At.AddMinutes(7)),
         new SwarmError("disk full", "stack", new Dictionary<string, string> { ["node"] = "n1" }, At.AddMinutes(8)),
     ];
+
+    /// <summary>All 23, each agent, task and memory event naming <paramref name="streamId"/> as its aggregate, so that one stream can hold them all.</summary>
+    public static IReadOnlyList<IDomainEvent> Naming(string streamId) => All.Select(e => e switch
+    {
+        AgentSpawned x => x with { AgentId = streamId },
+        AgentStarted x => x with { AgentId = streamId },
+        AgentStopped x => x with { AgentId = streamId },
+        AgentFailed x => x with { AgentId = streamId },
+        AgentStatusChanged x => x with { AgentId = streamId },
+        AgentTaskAssigned x => x with { AgentId = streamId },
+        AgentTaskCompleted x => x with { AgentId = streamId },
+        TaskCreated x => x with { TaskId = streamId },
+        TaskStarted x => x with { TaskId = streamId },
+        TaskCompleted x => x with { TaskId = streamId },
+        TaskFailed x => x with { TaskId = streamId },
+        TaskBlocked x => x with { TaskId = streamId },
+        TaskQueued x => x with { TaskId = streamId },
+        MemoryStored x => x with { Namespace = streamId },
+        MemoryRetrieved x => x with { Namespace = streamId },
+        MemoryDeleted x => x with { Namespace = streamId },
+        MemoryExpired x => (IDomainEvent)(x with { Namespace = streamId }),
+        _ => e,
+    }).ToList();
 }

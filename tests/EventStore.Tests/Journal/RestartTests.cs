@@ -1,6 +1,12 @@
 using System.Text.Json;
 using EventStore.Aggregates;
+using EventStore.Events;
+using EventStore.LogConsistency;
+using EventStore.Store;
 using EventStore.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 namespace EventStore.Tests.Journal;
 
@@ -41,6 +47,45 @@ public sealed class RestartTests(RestartCluster cluster)
         Assert.Equal(3, next.Version);
         Assert.True(next.Position > rowsBefore.Max(r => r.Position));
         JournalAssert.IsConsistent(cluster.Journal.Rows(), [next]);
+    }
+
+    [Fact]
+    public async Task A_journal_file_from_before_grain_snapshot_tables_keeps_working_and_its_shared_snapshots_are_not_adopted()
+    {
+        var taskId = Ids.New("task");
+        var task = cluster.Client.GetGrain<ITaskGrain>(taskId);
+        await task.Create("review", "the task", "", TaskPriority.High, []);
+        for (var i = 1; i < 130; i++)
+        {
+            if (i % 2 == 1) await task.Block(["blocker"]);
+            else await task.Queue(TaskPriority.Normal);
+        }
+        var events = await cluster.Client.GetEventStore().GetEvents(taskId);
+
+        // Turn the file into a version-1 journal: one shared snapshots table, holding a grain-encoded snapshot of the task (retitled).
+        var forged = new TaskView();
+        foreach (var e in events.Where(e => e.Version <= 100))
+            forged.Apply(e with { Payload = e.Payload is TaskCreated created ? created with { Title = "forged" } : e.Payload });
+        var state = new SnapshotCodec<TaskView>(cluster.Client.ServiceProvider.GetRequiredService<Serializer>()).Encode(forged);
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = cluster.DatabasePath, Pooling = false }.ToString()))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE grain_snapshots; INSERT INTO snapshots VALUES ($a, 'task', 100, $state, 1); PRAGMA user_version = 1;";
+            command.Parameters.AddWithValue("$a", taskId);
+            command.Parameters.AddWithValue("$state", state);
+            command.ExecuteNonQuery();
+        }
+
+        await cluster.RestartAsync();
+
+        var rebuilt = await cluster.Client.GetGrain<ITaskGrain>(taskId).GetState();
+        var fold = new TaskView();
+        foreach (var e in events) fold.Apply(e);
+        Assert.Equal(JsonSerializer.Serialize(fold), JsonSerializer.Serialize(rebuilt));
+        // The grain snapshots itself anew in its own table (its next command is queued after that snapshot).
+        Assert.Equal(131, (await cluster.Client.GetGrain<ITaskGrain>(taskId).Queue(TaskPriority.Low)).Version);
+        Assert.Equal(130, cluster.Journal.GrainSnapshot(taskId)?.Version);
     }
 
     private async Task<string> Snapshot(string agentId, string taskId, string swarmId, string memoryId)

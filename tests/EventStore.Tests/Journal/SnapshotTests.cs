@@ -14,8 +14,9 @@ public sealed class SnapshotTests(JournalCluster cluster)
     {
         var (agent, id) = await AgentWithEvents(250);
 
-        var snapshot = await cluster.Client.GetEventStore().GetSnapshot(id);
+        var snapshot = cluster.Journal.GrainSnapshot(id);
         Assert.Equal(("agent", 200L), (snapshot?.AggregateType, snapshot?.Version));
+        Assert.Null(await cluster.Client.GetEventStore().GetSnapshot(id)); // the grain's own, not the store's
 
         await cluster.DeactivateAsync(agent);
         var fromSnapshot = await agent.GetState();
@@ -32,9 +33,8 @@ public sealed class SnapshotTests(JournalCluster cluster)
     {
         var (first, firstId) = await AgentWithEvents(120);
         var (_, secondId) = await AgentWithEvents(120);
-        var store = cluster.Client.GetEventStore();
         // Give the first agent the second one's snapshot: if activation reads it, the view says so.
-        Assert.Equal(1, cluster.Journal.OverwriteSnapshot(firstId, (await store.GetSnapshot(secondId))!.State));
+        Assert.Equal(1, cluster.Journal.OverwriteSnapshot(firstId, cluster.Journal.GrainSnapshot(secondId)!.Value.State));
 
         await cluster.DeactivateAsync(first);
 
@@ -63,7 +63,7 @@ public sealed class SnapshotTests(JournalCluster cluster)
     {
         var (agent, id) = await AgentWithEvents(120);
         var before = Json(await agent.GetState());
-        var good = (await cluster.Client.GetEventStore().GetSnapshot(id))!;
+        var good = cluster.Journal.GrainSnapshot(id)!.Value;
         Assert.Equal(1, cluster.Journal.OverwriteSnapshot(id, good.State, version: 500));
 
         await cluster.DeactivateAsync(agent);
@@ -78,7 +78,7 @@ public sealed class SnapshotTests(JournalCluster cluster)
         var id = Ids.New("note");
         var grain = cluster.Client.GetGrain<INoteGrain>(id);
         for (var i = 0; i < 130; i++) await grain.Raise(new NoteAdded($"n{i}"));
-        Assert.Equal(100, (await cluster.Client.GetEventStore().GetSnapshot(id))?.Version);
+        Assert.Equal(100, cluster.Journal.GrainSnapshot(id)?.Version);
 
         await cluster.DeactivateAsync(grain);
 

@@ -413,6 +413,7 @@ public sealed class GrainStorageTests(GrainStorageCluster cluster)
         var tables = cluster.File.Tables();
         Assert.Contains("events", tables);
         Assert.Contains("snapshots", tables);
+        Assert.Contains("grain_snapshots", tables);
         Assert.Contains("OrleansStorage", tables);
         Assert.Contains("OrleansQuery", tables);
         Assert.Equal("wal", cluster.File.JournalMode());

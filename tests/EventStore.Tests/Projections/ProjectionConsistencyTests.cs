@@ -49,7 +49,7 @@ public sealed class ProjectionConsistencyTests(StreamDrivenProjectionCluster clu
 
         var agent = await Eventually.Until(() => Agents.GetAgent(agentId), a => a is not null, "the agent reaches AgentState");
         var task = await Eventually.Until(() => Tasks.GetTask(taskId), t => t is not null, "the task reaches TaskHistory");
-        var memory = await Eventually.Until(() => Memories.GetMemory($"{ns}/plan"), m => m is not null, "the entry reaches MemoryIndex");
+        var memory = await Eventually.Until(() => Memories.GetMemory(ns, $"{ns}/plan"), m => m is not null, "the entry reaches MemoryIndex");
         Assert.Equal(("coder", AgentStatus.Idle), (agent!.Role, agent.Status));
         Assert.Equal((TaskItemStatus.Pending, TaskPriority.High), (task!.Status, task.Priority));
         Assert.Equal((ns, 64L), (memory!.Namespace, memory.Size));
@@ -120,7 +120,7 @@ public sealed class ProjectionConsistencyTests(StreamDrivenProjectionCluster clu
         var task = await Tasks.GetTask(taskId);
         Assert.Equal((TaskItemStatus.Queued, TaskPriority.Critical), (task?.Status, task?.Priority));
         await Eventually.Until(Memories.GetStatus, s => s.Checkpoint >= next.Position, "MemoryIndex gets the command's message");
-        var memory = await Memories.GetMemory($"{ns}/k");
+        var memory = await Memories.GetMemory(ns, $"{ns}/k");
         Assert.Equal((42L, 1), (memory?.Size, memory?.AccessCount));
     }
 
@@ -184,7 +184,7 @@ public sealed class ProjectionConsistencyTests(StreamDrivenProjectionCluster clu
         }
         Assert.NotNull(await Agents.GetAgent(agentId));
         Assert.NotNull(await Tasks.GetTask(taskId));
-        Assert.NotNull(await Memories.GetMemory($"{ns}/k"));
+        Assert.NotNull(await Memories.GetMemory(ns, $"{ns}/k"));
     }
 
     [Fact]
@@ -314,7 +314,7 @@ public sealed class ProjectionConsistencyTests(StreamDrivenProjectionCluster clu
         var agent = await Agents.GetAgent(agentId);
         Assert.Equal((1, 1, 1, 1), (agent!.TaskCount, agent.CompletedTasks, agent.FailedTasks, agent.ErrorCount));
         Assert.Equal(1, (await Tasks.GetTask(taskId))!.RetryCount);
-        Assert.Equal(2, (await Memories.GetMemory($"{ns}/plan"))!.AccessCount);
+        Assert.Equal(2, (await Memories.GetMemory(ns, $"{ns}/plan"))!.AccessCount);
         var after = await ReadModels(exceptAgent: sentinel.AggregateId);
         Assert.Equal(before, after);
         await ProjectionAssert.MatchJournalFold(cluster);
@@ -354,7 +354,7 @@ public sealed class ProjectionConsistencyTests(StreamDrivenProjectionCluster clu
         var task = (await Tasks.GetTask(taskId))!;
         Assert.Equal((TaskItemStatus.Queued, TaskPriority.High, 1), (task.Status, task.Priority, task.RetryCount));
         await Eventually.Until(Memories.GetStatus, s => s.Checkpoint >= page.Events[^1].Position, "MemoryIndex applies the overlapping batch");
-        Assert.Equal(2, (await Memories.GetMemory($"{ns}/plan"))!.AccessCount);
+        Assert.Equal(2, (await Memories.GetMemory(ns, $"{ns}/plan"))!.AccessCount);
         await ProjectionAssert.MatchJournalFold(cluster);
     }
 
@@ -394,13 +394,13 @@ public sealed class ProjectionConsistencyTests(StreamDrivenProjectionCluster clu
             Assert.Equal(modelsBefore, await ReadModels());
             Assert.Equal("coder", (await Agents.GetAgent(agentId))!.Role);
             Assert.Equal("Task 0", (await Tasks.GetTask(taskId))!.Title);
-            Assert.Equal(100, (await Memories.GetMemory($"{ns}/plan"))!.Size);
+            Assert.Equal(100, (await Memories.GetMemory(ns, $"{ns}/plan"))!.Size);
 
             // The control: a rebuild from the journal does see the rewritten rows.
             foreach (var projection in All) await projection.Rebuild();
             Assert.Equal("rewritten", (await Agents.GetAgent(agentId))!.Role);
             Assert.Equal("Rewritten", (await Tasks.GetTask(taskId))!.Title);
-            Assert.Equal(999999, (await Memories.GetMemory($"{ns}/plan"))!.Size);
+            Assert.Equal(999999, (await Memories.GetMemory(ns, $"{ns}/plan"))!.Size);
         }
         finally
         {

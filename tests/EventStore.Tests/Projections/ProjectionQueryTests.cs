@@ -376,8 +376,9 @@ public sealed class MemoryIndexQueryTests(ScriptedHistoryCluster cluster)
             ["ns-gamma/log"] = Canon.MemoryLine("ns-gamma/log", "ns-gamma", "log", "log", 700, 1, h.At(0), h.At(1), h.At(6), "-"),
             ["ns-gamma/tmp"] = Canon.MemoryLine("ns-gamma/tmp", "ns-gamma", "tmp", "text", 64, 0, h.At(0), "-", "-", h.At(3)),
         };
-        foreach (var (id, line) in all) Assert.Equal(line, Canon.Line((await Projection.GetMemory(id))!));
-        Assert.Null(await Projection.GetMemory("ns-alpha/missing"));
+        foreach (var (id, line) in all) Assert.Equal(line, Canon.Line((await Projection.GetMemory(id.Split('/')[0], id))!));
+        Assert.Null(await Projection.GetMemory("ns-alpha", "ns-alpha/missing"));
+        Assert.Null(await Projection.GetMemory("ns-beta", "ns-alpha/plan")); // another namespace's memory id
 
         Assert.Equal([all["ns-alpha/cache"], all["ns-alpha/draft"], all["ns-alpha/notes"], all["ns-alpha/plan"]],
             (await Projection.GetByNamespace("ns-alpha")).Select(Canon.Line).Order(StringComparer.Ordinal));

@@ -32,7 +32,7 @@ public sealed class ProjectionSharedClusterTests(JournalCluster cluster)
 
         var agent = await Eventually.Until(() => Agents.GetAgent(agentId), a => a is not null, "the outside agent reaches AgentState");
         var task = await Eventually.Until(() => Tasks.GetTask(taskId), t => t is not null, "the outside task reaches TaskHistory");
-        var memory = await Eventually.Until(() => Memories.GetMemory($"{ns}/k"), m => m is not null, "the outside entry reaches MemoryIndex");
+        var memory = await Eventually.Until(() => Memories.GetMemory(ns, $"{ns}/k"), m => m is not null, "the outside entry reaches MemoryIndex");
 
         Assert.Equal(("importer", AgentDomain.Security, AgentStatus.Idle), (agent!.Role, agent.Domain, agent.Status));
         Assert.Equal((TaskItemStatus.Pending, TaskPriority.Critical), (task!.Status, task.Priority));

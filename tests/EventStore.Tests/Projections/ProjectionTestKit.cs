@@ -146,7 +146,11 @@ internal sealed class JournalFold
 
     public Dictionary<string, ExpectedAgent> Agents { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, ExpectedTask> Tasks { get; } = new(StringComparer.Ordinal);
+    /// <summary>Expected memory entries by <see cref="MemoryKey"/>.</summary>
     public Dictionary<string, ExpectedMemory> Memories { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The key of a memory entry: its namespace (its stream) and its memory id.</summary>
+    public static string MemoryKey(string @namespace, string memoryId) => $"{@namespace}\n{memoryId}";
 
     /// <summary>The last position folded.</summary>
     public long Head { get; private set; }
@@ -259,16 +263,17 @@ internal sealed class JournalFold
     private void ApplyMemory(JournalRow row, JsonElement p)
     {
         var id = Str(p, "memoryId")!;
+        var key = MemoryKey(row.AggregateId, id); // memory ids are unique within their namespace only
         if (row.Type == "memory:stored")
         {
-            Memories[id] = new ExpectedMemory
+            Memories[key] = new ExpectedMemory
             {
                 Id = id, Namespace = Str(p, "namespace")!, Key = Str(p, "key")!, Type = Str(p, "memoryType")!,
                 Size = p.GetProperty("size").GetInt64(), StoredAt = Time(p, "storedAt"),
             };
             return;
         }
-        if (!Memories.TryGetValue(id, out var memory)) return;
+        if (!Memories.TryGetValue(key, out var memory)) return;
         switch (row.Type)
         {
             case "memory:retrieved":
@@ -384,8 +389,8 @@ internal static class ProjectionAssert
         {
             var top = await memories.GetMostAccessed(limit);
             Assert.Equal(fold.Memories.Values.Select(m => m.AccessCount).OrderDescending().Take(limit), top.Select(m => m.AccessCount));
-            Assert.Equal(top.Count, top.Select(m => m.MemoryId).Distinct().Count());
-            foreach (var record in top) Assert.Equal(fold.Memories[record.MemoryId].Line, Canon.Line(record));
+            Assert.Equal(top.Count, top.Select(m => JournalFold.MemoryKey(m.Namespace, m.MemoryId)).Distinct().Count());
+            foreach (var record in top) Assert.Equal(fold.Memories[JournalFold.MemoryKey(record.Namespace, record.MemoryId)].Line, Canon.Line(record));
         }
     }
 }

@@ -81,9 +81,15 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
             c => Now(() => c.GetEventStore().Append(Ids.New("swarm"), AggregateTypes.Swarm, [new NewEvent(new NotRegisteredEvent("?"))]))),
         ["unknown type: journaled grain raising an unregistered class"] = new Refused(typeof(UnknownEventTypeException), null, [nameof(NotRegisteredEvent)],
             c => Now(() => c.GetGrain<INoteGrain>(Ids.New("note")).Raise(new NotRegisteredEvent("?")))),
+        ["stream id: a journaled grain raising a task event that names another task"] = Invalid("payload", ["TaskId", "'task-3'", "'note-"],
+            c => Now(() => c.GetGrain<INoteGrain>(Ids.New("note")).Raise(SampleEvents.All.OfType<TaskCreated>().Single()))),
         ["unknown type: an agent event appended to a memory namespace"] = Invalid("events[1]", ["agent:spawned", "memory aggregate"],
-            c => Now(() => c.GetEventStore().Append(Ids.New("memory"), AggregateTypes.Memory,
-                [new NewEvent(new MemoryStored("m", "ns", "k", "text", 1, DateTimeOffset.UnixEpoch)), new NewEvent(new AgentSpawned("a", "coder", AgentDomain.Core, []))]))),
+            c =>
+            {
+                var ns = Ids.New("memory");
+                return Now(() => c.GetEventStore().Append(ns, AggregateTypes.Memory,
+                    [new NewEvent(new MemoryStored("m", ns, "k", "text", 1, DateTimeOffset.UnixEpoch)), new NewEvent(new AgentSpawned("a", "coder", AgentDomain.Core, []))]));
+            }),
 
         // ---- payloads over the limit ----------------------------------------------------------------
         ["payload over 1 MiB: agent spawn with 4,500 capabilities"] = new Refused(typeof(PayloadTooLargeException), null, ["agent:spawned", "1,048,576"],

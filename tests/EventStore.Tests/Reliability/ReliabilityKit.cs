@@ -88,8 +88,8 @@ internal static class ReliabilityKit
         return command.ExecuteScalar();
     }
 
-    /// <summary>Rows in the snapshots table.</summary>
-    public static long SnapshotCount(string path) => (long)Scalar(path, "SELECT COUNT(*) FROM snapshots")!;
+    /// <summary>Rows in both snapshot tables: the store's and the grains' own.</summary>
+    public static long SnapshotCount(string path) => (long)Scalar(path, "SELECT (SELECT COUNT(*) FROM snapshots) + (SELECT COUNT(*) FROM grain_snapshots)")!;
 
     private sealed class Release(Action release) : IDisposable
     {

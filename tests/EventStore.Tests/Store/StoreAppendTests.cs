@@ -197,7 +197,7 @@ public sealed class StoreAppendTests(JournalCluster cluster)
     {
         var (id, kind) = (Ids.New("mixed"), Kind());
         var serializer = new EventPayloadSerializer(new EventTypeRegistry([typeof(NoteAdded).Assembly]));
-        var payloads = SampleEvents.All.Append(new NoteAdded("app event")).ToList();
+        var payloads = SampleEvents.Naming(id).Append(new NoteAdded("app event")).ToList();
 
         var result = await Store.Append(id, kind, payloads.Select(p => new NewEvent(p)).ToList());
 

@@ -32,7 +32,7 @@ public sealed class StorePrivateClusterTests(StorePrivateCluster cluster)
         AssertMatchesRawJournal(before);
         var (ledger, audit) = (Kind("ledger"), Kind("audit"));
         var (l1, l2, a1, agent, swarm, task) = (Ids.New("l1"), Ids.New("l2"), Ids.New("a1"), Ids.New("agent"), Ids.New("swarm"), Ids.New("task"));
-        var sample = SampleEvents.All;
+        var sample = SampleEvents.Naming(agent);
 
         await Store.Append(l1, ledger, [Note("oldest", Oldest), Note("l1 b"), Note("l1 c")]);
         await Store.Append(l2, ledger, Notes(2));
@@ -124,6 +124,7 @@ public sealed class StorePrivateClusterTests(StorePrivateCluster cluster)
         Assert.True(written > copied, $"the writers wrote {written} events in all, none after the {copied} in the copy");
         Assert.Equal(0, copied % 2); // appends of 2 events are copied whole or not at all
         Assert.Equal(RawSql.Long(cluster.DatabasePath, "SELECT COUNT(*) FROM snapshots"), RawSql.Long(backupPath, "SELECT COUNT(*) FROM snapshots", readOnly: true));
+        Assert.Equal(RawSql.Long(cluster.DatabasePath, "SELECT COUNT(*) FROM grain_snapshots"), RawSql.Long(backupPath, "SELECT COUNT(*) FROM grain_snapshots", readOnly: true));
     }
 
     [Fact]
@@ -193,11 +194,13 @@ public sealed class StorePrivateClusterTests(StorePrivateCluster cluster)
             Total = RawSql.Long(path, "SELECT COUNT(*) FROM events"),
             Aggregates = RawSql.Long(path, "SELECT COUNT(DISTINCT aggregate_id) FROM events"),
             Snapshots = RawSql.Long(path, "SELECT COUNT(*) FROM snapshots"),
+            GrainSnapshots = RawSql.Long(path, "SELECT COUNT(*) FROM grain_snapshots"),
             Head = RawSql.Long(path, "SELECT COALESCE(MAX(position), 0) FROM events"),
         };
         Assert.Equal(raw.Total, stats.TotalEvents);
         Assert.Equal(raw.Aggregates, stats.AggregateCount);
         Assert.Equal(raw.Snapshots, stats.SnapshotCount);
+        Assert.Equal(raw.GrainSnapshots, stats.AggregateSnapshotCount);
         Assert.Equal(raw.Head, stats.HeadPosition);
         Assert.Equal(RawSql.Counts(path, "SELECT type, COUNT(*) FROM events GROUP BY type").OrderBy(kv => kv.Key), stats.EventsByType.OrderBy(kv => kv.Key));
         Assert.Equal(RawSql.Counts(path, "SELECT aggregate_type, COUNT(*) FROM events GROUP BY aggregate_type").OrderBy(kv => kv.Key), stats.EventsByAggregateType.OrderBy(kv => kv.Key));
