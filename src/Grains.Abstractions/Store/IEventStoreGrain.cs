@@ -41,6 +41,10 @@ public interface IEventStoreGrain : IGrainWithIntegerKey
     /// <summary>Copies the journal to <paramref name="destinationPath"/> (on the silo's machine) while writes go on, with SQLite's online backup: a consistent database that opens on its own.</summary>
     Task<BackupResult> Backup(string destinationPath);
 
-    /// <summary>Copies the WAL into the database file and truncates it.</summary>
+    /// <summary>
+    /// Copies the WAL into the database file and truncates it. It never waits for a lock, so it never
+    /// delays or fails an append: while a reader still needs the WAL (a long backup or query) or a
+    /// commit is under way, it copies what it can and reports <see cref="CheckpointResult.Busy"/>; call again later.
+    /// </summary>
     Task<CheckpointResult> Checkpoint();
 }

@@ -19,6 +19,8 @@ internal sealed partial class SqliteEventJournal : IDisposable
     private readonly SqliteConnectionFactory _connections;
     private readonly ILogger<SqliteEventJournal> _logger;
     private readonly Lazy<GroupCommitWriter> _writer;
+    private const int CheckpointAttempts = 5;
+    private static readonly TimeSpan CheckpointRetryDelay = TimeSpan.FromMilliseconds(20);
 
     public SqliteEventJournal(IOptions<SqliteJournalOptions> options, ILogger<SqliteEventJournal> logger)
     {
@@ -115,13 +117,22 @@ internal sealed partial class SqliteEventJournal : IDisposable
         return new BackupResult(destination, FileSize(destination), (long)head.ExecuteScalar()!);
     });
 
-    /// <summary>Copies the WAL into the database file and truncates it (waits for readers up to the busy timeout).</summary>
-    public Task<CheckpointResult> CheckpointAsync() => Task.Run(() =>
+    /// <summary>
+    /// Copies the WAL into the database file and truncates it, never waiting for a lock: a TRUNCATE
+    /// checkpoint that waited for readers would hold the write lock meanwhile and make appends fail.
+    /// A reader still on the WAL or a commit under way makes it copy what it can, try again a few
+    /// times, and report <see cref="CheckpointResult.Busy"/>.
+    /// </summary>
+    public Task<CheckpointResult> CheckpointAsync() => Task.Run(async () =>
     {
-        using var connection = _connections.OpenReader();
-        var (_, walFrames, copied) = Checkpoint(connection, SqliteJournalSql.CheckpointPassive);
-        var (busy, _, _) = Checkpoint(connection, SqliteJournalSql.CheckpointTruncate);
-        return new CheckpointResult(busy, walFrames, copied);
+        using var connection = _connections.OpenNoWait();
+        for (var attempt = 1; ; attempt++)
+        {
+            var (_, walFrames, copied) = Checkpoint(connection, SqliteJournalSql.CheckpointPassive);
+            var (busy, _, _) = Checkpoint(connection, SqliteJournalSql.CheckpointTruncate);
+            if (!busy || attempt == CheckpointAttempts) return new CheckpointResult(busy, walFrames, copied);
+            await Task.Delay(CheckpointRetryDelay);
+        }
     });
 
     private static (bool Busy, long WalFrames, long Copied) Checkpoint(SqliteConnection connection, string sql)
