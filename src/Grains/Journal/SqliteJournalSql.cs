@@ -79,6 +79,9 @@ internal static class SqliteJournalSql
 
     public const string HeadPosition = "SELECT COALESCE(MAX(position), 0) FROM events";
 
+    /// <summary>Makes a backup copy a database that opens on its own, without a WAL.</summary>
+    public const string JournalModeDelete = "PRAGMA journal_mode = DELETE";
+
     /// <summary>Copies what it can without waiting; its result counts the WAL's frames (TRUNCATE resets them to 0).</summary>
     public const string CheckpointPassive = "PRAGMA wal_checkpoint(PASSIVE)";
 
