@@ -98,26 +98,23 @@ internal sealed partial class SqliteEventJournal : IDisposable
     /// written to a new temporary file in the backup folder and then given <paramref name="fileName"/>
     /// there, only if nothing has that name: a backup never replaces a file, least of all the journal.
     /// </summary>
-    public Task<BackupResult> BackupAsync(string fileName)
+    public Task<BackupResult> BackupAsync(string fileName) => Task.Run(() =>
     {
         var destination = _backups.Destination(fileName);
-        return Task.Run(() =>
+        var temporary = _backups.CreateTemporary();
+        try
         {
-            var temporary = _backups.CreateTemporary();
-            try
-            {
-                var head = CopyInto(temporary);
-                var size = FileSize(temporary);
-                _backups.Publish(temporary, destination);
-                return new BackupResult(destination, size, head);
-            }
-            catch
-            {
-                BackupFolder.Delete(temporary);
-                throw;
-            }
-        });
-    }
+            var head = CopyInto(temporary);
+            var size = FileSize(temporary);
+            _backups.Publish(temporary, destination);
+            return new BackupResult(destination, size, head);
+        }
+        catch
+        {
+            BackupFolder.Delete(temporary);
+            throw;
+        }
+    });
 
     /// <summary>Copies the database into an empty file; returns the last position the copy holds.</summary>
     private long CopyInto(string target)
