@@ -63,10 +63,20 @@ internal sealed class BackupFolder
         }
     }
 
-    /// <summary>Deletes a temporary copy and any file SQLite kept beside it.</summary>
+    /// <summary>Deletes a temporary copy and any file SQLite kept beside it; best effort, so that the error that stopped the backup is the one reported.</summary>
     public static void Delete(string temporary)
     {
-        foreach (var suffix in JournalSuffixes) File.Delete(temporary + suffix);
+        foreach (var suffix in JournalSuffixes)
+        {
+            try
+            {
+                File.Delete(temporary + suffix);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Left behind under a name no backup call can give; the next cleanup of the folder removes it.
+            }
+        }
     }
 
     private static void CheckPlainName(string? fileName)
