@@ -8,7 +8,7 @@ namespace EventStore.Store;
 public sealed record BackupResult(string Path, long SizeBytes, long HeadPosition);
 
 /// <summary>The outcome of a WAL checkpoint.</summary>
-/// <param name="Busy">True if a reader or writer kept the checkpoint from completing.</param>
+/// <param name="Busy">True if a reader or writer kept the checkpoint from completing (the WAL is not wholly copied and truncated); false if it completed.</param>
 /// <param name="WalFrames">Frames in the WAL before the checkpoint.</param>
 /// <param name="CheckpointedFrames">Frames copied into the database file.</param>
 [GenerateSerializer, Immutable]

@@ -49,9 +49,23 @@ public interface IEventStoreGrain : IGrainWithIntegerKey
     /// <summary>Counts and sizes of the journal.</summary>
     Task<EventStoreStats> GetStats();
 
-    /// <summary>Copies the journal to <paramref name="destinationPath"/> (on the silo's machine) while writes go on, with SQLite's online backup: a consistent database that opens on its own.</summary>
-    Task<BackupResult> Backup(string destinationPath);
+    /// <summary>
+    /// Copies the journal, while writes go on, with SQLite's online backup (a consistent database that opens on
+    /// its own), to a new file named <paramref name="fileName"/> in the silo's backup folder
+    /// (<c>EventStore:Journal:BackupFolder</c>; by default <c>backups</c> beside the journal file).
+    /// </summary>
+    /// <param name="fileName">
+    /// A plain file name: letters, digits, '.', '-' and '_', starting with a letter or digit, at most 128 characters,
+    /// no path and no '..'. It must not be taken yet (a backup never replaces a file) nor name the journal's own files;
+    /// otherwise <see cref="Errors.InvalidCommandException"/> says why and nothing is written.
+    /// </param>
+    /// <returns>The backup's full path on the silo's machine, its size and the last position it holds.</returns>
+    Task<BackupResult> Backup(string fileName);
 
-    /// <summary>Copies the WAL into the database file and truncates it.</summary>
+    /// <summary>
+    /// Copies the WAL into the database file and truncates it. It never waits for a lock, so it never
+    /// delays or fails an append: while a reader still needs the WAL (a long backup or query) or a
+    /// commit is under way, it copies what it can and reports <see cref="CheckpointResult.Busy"/>; call again later.
+    /// </summary>
     Task<CheckpointResult> Checkpoint();
 }

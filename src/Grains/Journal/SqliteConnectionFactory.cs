@@ -41,6 +41,18 @@ internal sealed class SqliteConnectionFactory
     /// </remarks>
     public SqliteConnection OpenReader() => Open(_connectionString);
 
+    /// <summary>
+    /// A connection that never waits for a lock: a statement that meets one reports busy at once instead
+    /// of holding its own locks meanwhile. Not pooled, so its setting never reaches another user.
+    /// </summary>
+    public SqliteConnection OpenNoWait()
+    {
+        var connection = new SqliteConnection(_writerConnectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA busy_timeout = 0;");
+        return connection;
+    }
+
     private SqliteConnection Open(string connectionString)
     {
         var connection = new SqliteConnection(connectionString);

@@ -20,6 +20,9 @@ internal sealed partial class SqliteEventJournal : IDisposable
     private readonly ILogger<SqliteEventJournal> _logger;
     private readonly Lazy<GroupCommitWriter> _writer;
     private readonly TimeProvider _clock;
+    private readonly BackupFolder _backups;
+    private const int CheckpointAttempts = 5;
+    private static readonly TimeSpan CheckpointRetryDelay = TimeSpan.FromMilliseconds(20);
 
     public SqliteEventJournal(IOptions<SqliteJournalOptions> options, ILogger<SqliteEventJournal> logger, TimeProvider? clock = null)
     {
@@ -29,6 +32,7 @@ internal sealed partial class SqliteEventJournal : IDisposable
         _clock = clock ?? TimeProvider.System;
         Feed = new CommittedFeed(Options.MaxQueuedBytes);
         _connections = new SqliteConnectionFactory(Options);
+        _backups = new BackupFolder(Options.BackupFolder, _connections.DatabasePath);
         Serializer = new EventPayloadSerializer(new EventTypeRegistry(Options.EventAssemblies));
         Reader = new JournalReader(_connections, new EventRowReader(Serializer));
         _writer = new Lazy<GroupCommitWriter>(StartWriter);
@@ -117,38 +121,58 @@ internal sealed partial class SqliteEventJournal : IDisposable
 
     /// <summary>
     /// Copies the database with SQLite's online backup API while writes go on: the copy is the
-    /// committed state at one instant, a database that opens on its own (journal mode DELETE).
+    /// committed state at one instant, a database that opens on its own (journal mode DELETE). It is
+    /// written to a new temporary file in the backup folder and then given <paramref name="fileName"/>
+    /// there, only if nothing has that name: a backup never replaces a file, least of all the journal.
     /// </summary>
-    public Task<BackupResult> BackupAsync(string destinationPath) => Task.Run(() =>
+    public Task<BackupResult> BackupAsync(string fileName) => Task.Run(() =>
     {
-        var destination = Path.GetFullPath(destinationPath);
-        if (Path.GetDirectoryName(destination) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
-        var temporary = destination + ".partial";
-        File.Delete(temporary);
-        using (var source = _connections.OpenReader())
-        using (var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temporary, Pooling = false }.ToString()))
+        var destination = _backups.Destination(fileName);
+        var temporary = _backups.CreateTemporary();
+        try
         {
-            target.Open();
-            source.BackupDatabase(target);
-            using var command = target.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode = DELETE";
-            command.ExecuteNonQuery();
+            var head = CopyInto(temporary);
+            var size = FileSize(temporary);
+            _backups.Publish(temporary, destination);
+            return new BackupResult(destination, size, head);
         }
-        File.Move(temporary, destination, overwrite: true);
-        using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        copy.Open();
-        using var head = copy.CreateCommand();
-        head.CommandText = SqliteJournalSql.HeadPosition;
-        return new BackupResult(destination, FileSize(destination), (long)head.ExecuteScalar()!);
+        catch
+        {
+            BackupFolder.Delete(temporary);
+            throw;
+        }
     });
 
-    /// <summary>Copies the WAL into the database file and truncates it (waits for readers up to the busy timeout).</summary>
-    public Task<CheckpointResult> CheckpointAsync() => Task.Run(() =>
+    /// <summary>Copies the database into an empty file; returns the last position the copy holds.</summary>
+    private long CopyInto(string target)
     {
-        using var connection = _connections.OpenReader();
-        var (_, walFrames, copied) = Checkpoint(connection, SqliteJournalSql.CheckpointPassive);
-        var (busy, _, _) = Checkpoint(connection, SqliteJournalSql.CheckpointTruncate);
-        return new CheckpointResult(busy, walFrames, copied);
+        using var source = _connections.OpenReader();
+        using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target, Pooling = false }.ToString());
+        copy.Open();
+        source.BackupDatabase(copy);
+        using var command = copy.CreateCommand();
+        command.CommandText = SqliteJournalSql.JournalModeDelete;
+        command.ExecuteNonQuery();
+        command.CommandText = SqliteJournalSql.HeadPosition;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>
+    /// Copies the WAL into the database file and truncates it, never waiting for a lock: a TRUNCATE
+    /// checkpoint that waited for readers would hold the write lock meanwhile and make appends fail.
+    /// A reader still on the WAL or a commit under way makes it copy what it can, try again a few
+    /// times, and report <see cref="CheckpointResult.Busy"/>.
+    /// </summary>
+    public Task<CheckpointResult> CheckpointAsync() => Task.Run(async () =>
+    {
+        using var connection = _connections.OpenNoWait();
+        for (var attempt = 1; ; attempt++)
+        {
+            var (_, walFrames, copied) = Checkpoint(connection, SqliteJournalSql.CheckpointPassive);
+            var (busy, _, _) = Checkpoint(connection, SqliteJournalSql.CheckpointTruncate);
+            if (!busy || attempt == CheckpointAttempts) return new CheckpointResult(busy, walFrames, copied);
+            await Task.Delay(CheckpointRetryDelay);
+        }
     });
 
     private static (bool Busy, long WalFrames, long Copied) Checkpoint(SqliteConnection connection, string sql)

@@ -23,6 +23,13 @@ public sealed class SqliteJournalOptions
     /// <summary>Path of the SQLite database file; its folder is created if missing. Default <c>data/events.db</c>.</summary>
     public string DatabasePath { get; set; } = Path.Combine("data", "events.db");
 
+    /// <summary>
+    /// The only folder online backups are written to (created if missing): a backup call names only a
+    /// new file in it, never a path, and never replaces a file. Default (unset): a <c>backups</c>
+    /// folder beside the journal file.
+    /// </summary>
+    public string? BackupFolder { get; set; }
+
     /// <summary>Durability of each commit. Default <see cref="JournalDurability.Full"/>.</summary>
     public JournalDurability Durability { get; set; } = JournalDurability.Full;
 
@@ -97,6 +104,10 @@ public sealed class SqliteJournalOptions
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(DatabasePath)) throw new ArgumentException("EventStore:Journal:DatabasePath must not be empty.");
+        if (BackupFolder is not null && string.IsNullOrWhiteSpace(BackupFolder))
+            throw new ArgumentException("EventStore:Journal:BackupFolder must not be empty; leave it unset for a 'backups' folder beside the journal file.");
+        if (BackupFolder is not null && (string.Equals(Path.GetFullPath(BackupFolder), Path.GetFullPath(DatabasePath), StringComparison.OrdinalIgnoreCase) || File.Exists(BackupFolder)))
+            throw new ArgumentException($"EventStore:Journal:BackupFolder ('{BackupFolder}') must be a folder, not the journal file or another file.");
         if (BusyTimeout <= TimeSpan.Zero) throw new ArgumentException("EventStore:Journal:BusyTimeout must be positive.");
         if (AppendTimeout <= TimeSpan.Zero) throw new ArgumentException("EventStore:Journal:AppendTimeout must be positive.");
         if (MaxQueuedEvents <= 0) throw new ArgumentException("EventStore:Journal:MaxQueuedEvents must be positive.");

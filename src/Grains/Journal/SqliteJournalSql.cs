@@ -104,9 +104,13 @@ internal static class SqliteJournalSql
 
     public const string HeadPosition = "SELECT COALESCE(MAX(position), 0) FROM events";
 
+    /// <summary>Makes a backup copy a database that opens on its own, without a WAL.</summary>
+    public const string JournalModeDelete = "PRAGMA journal_mode = DELETE";
+
     /// <summary>Copies what it can without waiting; its result counts the WAL's frames (TRUNCATE resets them to 0).</summary>
     public const string CheckpointPassive = "PRAGMA wal_checkpoint(PASSIVE)";
 
+    /// <summary>Copies the rest and truncates the WAL; on a connection with busy_timeout 0 it reports busy at once instead of holding the write lock while it waits for readers.</summary>
     public const string CheckpointTruncate = "PRAGMA wal_checkpoint(TRUNCATE)";
 
     public const string SelectTimestampAt = "SELECT timestamp FROM events WHERE position >= $position ORDER BY position LIMIT 1";

@@ -35,7 +35,7 @@ public sealed class EventStoreGrain(IEventStore store) : Grain, IEventStoreGrain
     public Task<EventStoreStats> GetStats() => store.GetStatsAsync();
 
     /// <inheritdoc />
-    public Task<BackupResult> Backup(string destinationPath) => store.BackupAsync(destinationPath);
+    public Task<BackupResult> Backup(string fileName) => store.BackupAsync(fileName);
 
     /// <inheritdoc />
     public Task<CheckpointResult> Checkpoint() => store.CheckpointAsync();

@@ -37,7 +37,7 @@ public interface IEventStore
     Task<EventStoreStats> GetStatsAsync();
 
     /// <inheritdoc cref="IEventStoreGrain.Backup"/>
-    Task<BackupResult> BackupAsync(string destinationPath);
+    Task<BackupResult> BackupAsync(string fileName);
 
     /// <inheritdoc cref="IEventStoreGrain.Checkpoint"/>
     Task<CheckpointResult> CheckpointAsync();

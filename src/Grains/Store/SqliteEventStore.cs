@@ -114,14 +114,7 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
 
     public Task<EventStoreStats> GetStatsAsync() => journal.Reader.GetStatsAsync(journal.SizeBytes);
 
-    public Task<BackupResult> BackupAsync(string destinationPath)
-    {
-        if (string.IsNullOrWhiteSpace(destinationPath)) throw new InvalidCommandException(nameof(destinationPath), "must not be empty");
-        var destination = Path.GetFullPath(destinationPath);
-        if (destination.StartsWith(journal.DatabasePath, StringComparison.Ordinal))
-            throw new InvalidCommandException(nameof(destinationPath), $"'{destination}' is the journal itself (or one of its files)");
-        return journal.BackupAsync(destination);
-    }
+    public Task<BackupResult> BackupAsync(string fileName) => journal.BackupAsync(fileName);
 
     public Task<CheckpointResult> CheckpointAsync() => journal.CheckpointAsync();
 

@@ -101,7 +101,8 @@ public sealed class StoreBadInputTests(JournalCluster cluster)
             return () => s.SaveSnapshot(new Snapshot(id, kind, 3, "{}", 1));
         }),
         ["get_snapshot_aggregate_id_empty"] = Invalid("aggregateId", ["empty"], s => s.GetSnapshot("")),
-        ["backup_destination_empty"] = Invalid("destinationPath", ["empty"], s => s.Backup(" ")),
+        ["backup_file_name_empty"] = Invalid("fileName", ["empty"], s => s.Backup(" ")),
+        ["backup_file_name_a_path"] = Invalid("fileName", ["plain file name"], s => s.Backup(Path.Combine(Path.GetTempPath(), "copy.db"))),
     };
 
     public static TheoryData<string> CaseNames => new(Cases.Keys);

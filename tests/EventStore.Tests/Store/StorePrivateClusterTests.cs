@@ -85,7 +85,8 @@ public sealed class StorePrivateClusterTests(StorePrivateCluster cluster)
     public async Task A_backup_taken_while_4_writers_append_is_an_intact_unbroken_prefix_of_the_log()
     {
         var kind = Kind("load");
-        var backupPath = Path.Combine(Path.GetDirectoryName(cluster.DatabasePath)!, "backups", $"{Ids.New("copy")}.db");
+        var backupName = $"{Ids.New("copy")}.db";
+        var backupPath = Path.Combine(Path.GetDirectoryName(cluster.DatabasePath)!, "backups", backupName); // the default backup folder
         var appends = 0;
         var backupDone = false;
         var enoughWritten = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -103,7 +104,7 @@ public sealed class StorePrivateClusterTests(StorePrivateCluster cluster)
         })).ToList();
 
         await enoughWritten.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var result = await Store.Backup(backupPath);
+        var result = await Store.Backup(backupName);
         Volatile.Write(ref backupDone, true);
         await Task.WhenAll(writers);
 
@@ -175,10 +176,11 @@ public sealed class StorePrivateClusterTests(StorePrivateCluster cluster)
         var self = await Assert.ThrowsAsync<InvalidCommandException>(() => Store.Backup(cluster.DatabasePath));
         var wal = await Assert.ThrowsAsync<InvalidCommandException>(() => Store.Backup(cluster.DatabasePath + "-wal"));
 
+        // A backup names a new file in the backup folder, never a path: the journal's files cannot be named at all.
         Assert.All(new[] { self, wal }, error =>
         {
-            Assert.Equal("destinationPath", error.Argument);
-            Assert.Contains("journal itself", error.Message);
+            Assert.Equal("fileName", error.Argument);
+            Assert.Contains("plain file name", error.Message);
         });
         Assert.Equal(rows, cluster.Journal.Rows());
         Assert.Equal("ok", RawSql.Text(cluster.DatabasePath, "PRAGMA integrity_check"));
