@@ -17,6 +17,9 @@ public sealed class AgentStateModel : IReadModel
     /// <summary>Tasks in progress, with the agent running them, to charge a task failure to its agent.</summary>
     [Id(1)] public Dictionary<string, string> RunningTasks { get; set; } = [];
 
+    /// <summary>2: records keyed by the stream they came from (memories by namespace and memory id), not by ids in payloads.</summary>
+    public static int ShapeVersion => 2;
+
     /// <inheritdoc />
     public int Count => Agents.Count;
 

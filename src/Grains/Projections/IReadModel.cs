@@ -10,6 +10,13 @@ public interface IReadModel
 
     /// <summary>How many records the model holds: what saving it costs.</summary>
     int Count { get; }
+
+    /// <summary>
+    /// The version of the model's shape and meaning. Raise it whenever a saved model would no longer mean
+    /// what the code expects (keys or fields changed): a projection whose saved model has another version
+    /// rebuilds it from the journal on activation. Models saved before versions existed count as 0.
+    /// </summary>
+    static virtual int ShapeVersion => 1;
 }
 
 /// <summary>What a projection grain persists: its read model and the last position folded into it, together.</summary>
@@ -21,4 +28,7 @@ public sealed class ProjectionState<TModel> where TModel : IReadModel, new()
 
     /// <summary>The read model as of <see cref="Checkpoint"/>.</summary>
     [Id(1)] public TModel Model { get; set; } = new();
+
+    /// <summary>The <see cref="IReadModel.ShapeVersion"/> the model was folded with (0: saved before versions existed).</summary>
+    [Id(2)] public int ModelVersion { get; set; }
 }

@@ -16,6 +16,9 @@ public sealed class MemoryIndexModel : IReadModel
     /// <summary>The memory id each namespace and key holds now, by <see cref="KeyOf"/>(namespace, key).</summary>
     [Id(1)] public Dictionary<string, string> MemoryIdByKey { get; set; } = [];
 
+    /// <summary>2: records keyed by the stream they came from (memories by namespace and memory id), not by ids in payloads.</summary>
+    public static int ShapeVersion => 2;
+
     /// <inheritdoc />
     public int Count => Memories.Count;
 

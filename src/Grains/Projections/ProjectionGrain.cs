@@ -55,6 +55,7 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
         _journal = ServiceProvider.GetRequiredService<SqliteEventJournal>();
         _options = ServiceProvider.GetRequiredService<IOptions<ProjectionOptions>>().Value;
         _savedAt = Now;
+        if (_state.State.ModelVersion != TModel.ShapeVersion) StartOver();
         await CatchUpToHead();
         var stream = this.GetStreamProvider(_options.StreamProvider)
             .GetStream<CommittedBatch>(StreamId.Create(ProjectionStreams.Namespace, ProjectionStreams.Key));
@@ -88,7 +89,7 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     /// <inheritdoc />
     public async Task<ProjectionStatus> Rebuild()
     {
-        _state.State = new ProjectionState<TModel>();
+        _state.State = new ProjectionState<TModel> { ModelVersion = TModel.ShapeVersion };
         await CatchUpToHead();
         await Save();
         return await GetStatus();
@@ -160,6 +161,14 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     /// only doubles the wait; a different one (another row, or the same row damaged differently) is
     /// logged and waits from the flush interval again.
     /// </summary>
+    /// <summary>A saved model of another shape version means something else: fold the journal again from position 0.</summary>
+    private void StartOver()
+    {
+        if (_state.State.Checkpoint > 0) LogShapeChanged(Logger, GetType().Name, _state.State.ModelVersion, TModel.ShapeVersion, _state.State.Checkpoint);
+        _state.State = new ProjectionState<TModel> { ModelVersion = TModel.ShapeVersion };
+        _dirty = true;
+    }
+
     private void Stuck(UnreadableEventException problem)
     {
         var same = _problem == problem.Message;
@@ -217,6 +226,9 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Projection} recovered: it got past position {Position} and is at position {Checkpoint}")]
     private static partial void LogRecovered(ILogger logger, string projection, long position, long checkpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Projection} was saved with model shape {Saved} (at position {Checkpoint}); the code has shape {Current}: rebuilding it from the journal")]
+    private static partial void LogShapeChanged(ILogger logger, string projection, int saved, int current, long checkpoint);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Projection} reads the journal from position {From} to {To}")]
     private static partial void LogReading(ILogger logger, string projection, long from, long to);

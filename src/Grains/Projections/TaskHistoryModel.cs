@@ -10,6 +10,9 @@ public sealed class TaskHistoryModel : IReadModel
     /// <summary>Tasks by id.</summary>
     [Id(0)] public Dictionary<string, TaskRecord> Tasks { get; set; } = [];
 
+    /// <summary>2: records keyed by the stream they came from (memories by namespace and memory id), not by ids in payloads.</summary>
+    public static int ShapeVersion => 2;
+
     /// <inheritdoc />
     public int Count => Tasks.Count;
 
