@@ -33,6 +33,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     private bool _mustCatchUp;
     private bool _loaded;
     private long _snapshotVersion;
+    private bool _snapshotsOff;
 
     public JournalLogViewAdaptor(ILogViewAdaptorHost<TView, TEntry> host, TView initialState, ILogConsistencyProtocolServices services,
         SqliteEventJournal journal, SnapshotCodec<TView>? snapshots)
@@ -127,7 +128,25 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         return (entry, _journal.Prepare(draft with { AggregateId = _aggregateId, AggregateType = _aggregateType }));
     }
 
+    /// <summary>
+    /// Runs <see cref="FlushPending"/> and never faults: whatever goes wrong, every queued entry is
+    /// completed (with the error), so no caller waits forever and the next submission starts a new loop.
+    /// </summary>
     private async Task FlushLoop()
+    {
+        try
+        {
+            await FlushPending();
+        }
+        catch (Exception ex)
+        {
+            _services.CaughtException(nameof(FlushLoop), ex);
+            _mustCatchUp = true;
+            if (_pending.Count > 0) FailBatch(_pending.ToList(), ex);
+        }
+    }
+
+    private async Task FlushPending()
     {
         while (_pending.Count > 0)
         {
@@ -151,7 +170,15 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
             {
                 case AppendOutcome.Committed committed:
                     _pending.RemoveRange(0, batch.Count);
-                    ApplyCommitted(committed.Events);
+                    try
+                    {
+                        ApplyCommitted(committed.Events);
+                    }
+                    catch (Exception ex)
+                    {
+                        await CommittedButNotApplied(batch, committed.Events, ex);
+                        break;
+                    }
                     foreach (var submission in batch) submission.Promise?.TrySetResult(true);
                     break;
                 case AppendOutcome.VersionConflict:
@@ -178,6 +205,21 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         _pending.RemoveAll(s => s.Promise is not null && doomed.Contains(s.Promise));
         _tentative = null;
         NotifyHost(tentative: true, confirmed: false);
+    }
+
+    /// <summary>
+    /// The batch is durable but the view could not take it: its callers learn that it is committed and
+    /// why the view failed, and the view is rebuilt from the journal (now, or by the next operation).
+    /// </summary>
+    private async Task CommittedButNotApplied(List<Submission> batch, IReadOnlyList<EventEnvelope> events, Exception error)
+    {
+        _services.CaughtException(nameof(ApplyCommitted), error);
+        var committed = new InvalidOperationException(
+            $"The {events.Count} event(s) at versions {events[0].Version}..{events[^1].Version} of {_aggregateType} '{_aggregateId}' are committed, " +
+            $"but applying them to the view failed ({error.GetType().Name}: {error.Message}); the view is rebuilt from the journal.", error);
+        foreach (var promise in batch.Where(s => s.Promise is not null).Select(s => s.Promise!).Distinct()) promise.TrySetException(committed);
+        if (batch.Any(s => s.Promise is null)) _unobservedFailure = committed;
+        await TryCatchUp();
     }
 
     private void FailBatch(List<Submission> batch, Exception error)
@@ -217,6 +259,13 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         ApplyCommitted(events);
     }
 
+    /// <summary>Forgets the view (it may be half-applied): the next catch-up rebuilds it from the snapshot or the first event.</summary>
+    private void ResetView()
+    {
+        (_confirmed, _confirmedVersion, _snapshotVersion, _loaded, _mustCatchUp, _tentative) = (new TView(), 0, 0, false, true, null);
+        NotifyHost(tentative: true, confirmed: true);
+    }
+
     /// <summary>
     /// Starts the view from the latest snapshot when it is usable, and returns the events after it. An
     /// unusable snapshot (corrupt, another state shape, ahead of the stream) is ignored with a warning.
@@ -244,16 +293,44 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     private void SnapshotIfDue()
     {
         var interval = _journal.Options.SnapshotInterval;
-        if (_snapshots is null || interval == 0 || _confirmedVersion - _snapshotVersion < interval) return;
+        if (_snapshots is null || _snapshotsOff || interval == 0 || _confirmedVersion - _snapshotVersion < interval) return;
         _snapshotVersion = _confirmedVersion;
-        var snapshot = new Store.Snapshot(_aggregateId, _aggregateType, _confirmedVersion, _snapshots.Encode(_confirmed),
-            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        string state;
+        try
+        {
+            state = _snapshots.Encode(_confirmed);
+        }
+        catch (Exception ex)
+        {
+            // A view that cannot be encoded (no codec, say) is simply not snapshotted: it activates from its events.
+            _snapshotsOff = true;
+            _services.Log(SnapshotCodec<TView>.FirstEncodeFailure() ? LogLevel.Warning : LogLevel.Debug,
+                "The view of {0} '{1}' ({2}) cannot be snapshotted, so this activation takes no snapshots: {3}",
+                _aggregateType, _aggregateId, typeof(TView).FullName ?? typeof(TView).Name, ex.Message);
+            return;
+        }
+        var snapshot = new Store.Snapshot(_aggregateId, _aggregateType, _confirmedVersion, state, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         _journal.SaveSnapshotAsync(snapshot).ContinueWith(
             t => _services.Log(LogLevel.Warning, "Snapshot of {0} '{1}' at version {2} not saved: {3}", _aggregateType, _aggregateId, snapshot.Version, t.Exception!.GetBaseException().Message),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
+    /// <summary>Folds committed events into the confirmed view; if that fails, the view is reset (to be rebuilt) and the error thrown.</summary>
     private void ApplyCommitted(IReadOnlyList<EventEnvelope> events)
+    {
+        try
+        {
+            ApplyEach(events);
+        }
+        catch
+        {
+            ResetView();
+            throw;
+        }
+        SnapshotIfDue();
+    }
+
+    private void ApplyEach(IReadOnlyList<EventEnvelope> events)
     {
         if (events.Count == 0) return;
         foreach (var envelope in events)
@@ -267,7 +344,6 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         }
         _tentative = null;
         NotifyHost(tentative: true, confirmed: true);
-        SnapshotIfDue();
     }
 
     private TView ComputeTentative()

@@ -16,6 +16,11 @@ internal sealed class SnapshotCodec<TView>(Serializer serializer)
     /// <summary>The view type and a hash of its fields, names and types.</summary>
     public static string Shape { get; } = ComputeShape(typeof(TView));
 
+    private static int _encodeFailureReported;
+
+    /// <summary>True the first time it is called for this view type: encode failures are reported once per type, not per activation.</summary>
+    public static bool FirstEncodeFailure() => Interlocked.Exchange(ref _encodeFailureReported, 1) == 0;
+
     public string Encode(TView view) =>
         JsonSerializer.Serialize(new Envelope(Shape, Convert.ToBase64String(serializer.SerializeToArray(view))));
 
