@@ -60,8 +60,12 @@ internal sealed partial class SqliteEventJournal : IDisposable
     /// <remarks>An append not taken by the writer within <see cref="SqliteJournalOptions.AppendTimeout"/> is withdrawn and fails; one already taken is always seen through.</remarks>
     public Task<AppendOutcome> AppendAsync(StreamAppend append) => _writer.Value.Enqueue(append, Options.AppendTimeout);
 
-    /// <summary>Serializes an event for the writer: names its type and refuses an unregistered type or a payload over the limit.</summary>
-    public PendingEvent Prepare(EventEnvelope draft)
+    /// <summary>
+    /// Serializes an event for the writer: names its type and refuses an unregistered type or a payload over the limit.
+    /// <paramref name="commandArguments"/> (JSON) are what an aggregate command's caller chose; without them the
+    /// payload is the request (see <see cref="EventRequest"/>).
+    /// </summary>
+    public PendingEvent Prepare(EventEnvelope draft, string? commandArguments = null)
     {
         var type = Serializer.TypeNameOf(draft.Payload);
         string json;
@@ -75,7 +79,8 @@ internal sealed partial class SqliteEventJournal : IDisposable
         }
         var size = Encoding.UTF8.GetByteCount(json);
         if (size > Options.MaxPayloadBytes) throw new PayloadTooLargeException(type, size, Options.MaxPayloadBytes);
-        return new PendingEvent(draft with { Type = type }, json, EventPayloadSerializer.SerializeMetadata(draft.Metadata));
+        var request = commandArguments is null ? EventRequest.OfPayload(type, json) : EventRequest.OfCommand(type, commandArguments);
+        return new PendingEvent(draft with { Type = type }, json, EventPayloadSerializer.SerializeMetadata(draft.Metadata), request);
     }
 
     /// <summary>Stores a snapshot in the next commit, unless a newer one is there already.</summary>
@@ -87,6 +92,9 @@ internal sealed partial class SqliteEventJournal : IDisposable
 
     /// <summary>The event with this id, if any.</summary>
     public Task<EventEnvelope?> FindEventAsync(string eventId) => Reader.FindEventAsync(eventId);
+
+    /// <summary>The event with this id as stored (payload JSON and request fingerprint), if any.</summary>
+    public Task<StoredEvent?> FindStoredEventAsync(string eventId) => Reader.FindStoredEventAsync(eventId);
 
     /// <summary>
     /// Copies the database with SQLite's online backup API while writes go on: the copy is the

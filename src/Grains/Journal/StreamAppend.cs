@@ -2,8 +2,11 @@ using EventStore.Events;
 
 namespace EventStore.Journal;
 
-/// <summary>One event ready to be written: its envelope (version and position still 0) and its JSON.</summary>
-internal sealed record PendingEvent(EventEnvelope Envelope, string PayloadJson, string? MetadataJson);
+/// <summary>
+/// One event ready to be written: its envelope (version and position still 0), its JSON, and the
+/// fingerprint of the request that asked for it (see <see cref="EventRequest"/>).
+/// </summary>
+internal sealed record PendingEvent(EventEnvelope Envelope, string PayloadJson, string? MetadataJson, string? Request = null);
 
 /// <summary>Events to append to one stream, valid only if the stream is still at <see cref="ExpectedVersion"/>.</summary>
 internal sealed record StreamAppend(string AggregateId, string AggregateType, long ExpectedVersion, IReadOnlyList<PendingEvent> Events);

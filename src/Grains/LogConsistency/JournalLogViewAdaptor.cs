@@ -125,7 +125,8 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
                 DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _aggregateId, payload, null, null, null),
             _ => throw new UnknownEventTypeException(entry.GetType().FullName ?? entry.GetType().Name),
         };
-        return (entry, _journal.Prepare(draft with { AggregateId = _aggregateId, AggregateType = _aggregateType }));
+        var arguments = (_host as ICommandArguments)?.ArgumentsOf(entry);
+        return (entry, _journal.Prepare(draft with { AggregateId = _aggregateId, AggregateType = _aggregateType }, arguments));
     }
 
     /// <summary>

@@ -32,17 +32,17 @@ public sealed class ReliabilityCluster : IAsyncDisposable
     public static string NewDatabasePath() =>
         Path.Combine(Path.GetTempPath(), "eventstore-tests", "reliability", Guid.NewGuid().ToString("N"), "events.db");
 
-    /// <summary>Starts a one-silo cluster on <paramref name="databasePath"/>.</summary>
+    /// <summary>Starts a one-silo cluster on <paramref name="databasePath"/>; <paramref name="silo"/> may add services first.</summary>
     public static async Task<ReliabilityCluster> StartAsync(
         string databasePath, Action<SqliteJournalOptions>? journal = null, Action<ProjectionOptions>? projections = null,
-        string? clusterId = null, string serviceId = "event-store-reliability")
+        string? clusterId = null, string serviceId = "event-store-reliability", Action<ISiloBuilder>? silo = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.Options.ConfigureFileLogging = false;
         builder.Options.ServiceId = serviceId;
         if (clusterId is not null) builder.Options.ClusterId = clusterId;
-        builder.ConfigureSilo((_, silo) => silo
+        builder.ConfigureSilo((_, siloBuilder) => { silo?.Invoke(siloBuilder); siloBuilder
             .AddSqliteEventJournal(options =>
             {
                 options.DatabasePath = databasePath;
@@ -53,7 +53,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
             {
                 options.FlushInterval = TimeSpan.FromMilliseconds(200);
                 projections?.Invoke(options);
-            }));
+            }); });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new ReliabilityCluster(cluster, databasePath);
