@@ -218,9 +218,9 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         var committed = new InvalidOperationException(
             $"The {events.Count} event(s) at versions {events[0].Version}..{events[^1].Version} of {_aggregateType} '{_aggregateId}' are committed, " +
             $"but applying them to the view failed ({error.GetType().Name}: {error.Message}); the view is rebuilt from the journal.", error);
+        await TryCatchUp();
         foreach (var promise in batch.Where(s => s.Promise is not null).Select(s => s.Promise!).Distinct()) promise.TrySetException(committed);
         if (batch.Any(s => s.Promise is null)) _unobservedFailure = committed;
-        await TryCatchUp();
     }
 
     private void FailBatch(List<Submission> batch, Exception error)
@@ -244,7 +244,8 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         }
         catch (Exception ex)
         {
-            FailBatch(_pending.ToList(), ex);
+            if (_pending.Count > 0) FailBatch(_pending.ToList(), ex);
+            else _services.Log(LogLevel.Warning, "Catching up {0} '{1}' with the journal failed: {2}", _aggregateType, _aggregateId, ex.Message);
             return false;
         }
     }
