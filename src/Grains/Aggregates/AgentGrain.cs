@@ -14,7 +14,7 @@ public sealed class AgentGrain : AggregateGrain<AgentView>, IAgentGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> Spawn(string role, AgentDomain domain, IReadOnlyList<string> capabilities, CommandContext? context = null) =>
-        Execute(context, agent =>
+        Execute(context, [role, domain, capabilities], agent =>
         {
             var validRole = Guard.Id(role, nameof(role), MaxIdLength);
             Guard.Defined(domain, nameof(domain));
@@ -25,7 +25,7 @@ public sealed class AgentGrain : AggregateGrain<AgentView>, IAgentGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> Start(CommandContext? context = null) =>
-        Execute(context, agent => agent.Lifecycle switch
+        Execute(context, [], agent => agent.Lifecycle switch
         {
             AgentLifecycle.Spawned or AgentLifecycle.Failed => new AgentStarted(Id, Now),
             _ => throw Refuse("start", Describe(agent)),
@@ -33,7 +33,7 @@ public sealed class AgentGrain : AggregateGrain<AgentView>, IAgentGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> Stop(string reason, CommandContext? context = null) =>
-        Execute(context, agent =>
+        Execute(context, [reason], agent =>
         {
             Guard.Text(reason, nameof(reason));
             return agent.Lifecycle is AgentLifecycle.NotSpawned or AgentLifecycle.Stopped
@@ -43,7 +43,7 @@ public sealed class AgentGrain : AggregateGrain<AgentView>, IAgentGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> Fail(string error, string? stack = null, CommandContext? context = null) =>
-        Execute(context, agent =>
+        Execute(context, [error, stack], agent =>
         {
             Guard.Text(error, nameof(error));
             return agent.Lifecycle is AgentLifecycle.Spawned or AgentLifecycle.Running
@@ -53,7 +53,7 @@ public sealed class AgentGrain : AggregateGrain<AgentView>, IAgentGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> ChangeStatus(AgentStatus newStatus, CommandContext? context = null) =>
-        Execute(context, agent =>
+        Execute(context, [newStatus], agent =>
         {
             Guard.Defined(newStatus, nameof(newStatus));
             if (agent.Lifecycle is AgentLifecycle.NotSpawned or AgentLifecycle.Stopped) throw Refuse("change the status of", Describe(agent));
@@ -63,7 +63,7 @@ public sealed class AgentGrain : AggregateGrain<AgentView>, IAgentGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> AssignTask(string taskId, CommandContext? context = null) =>
-        Execute(context, agent =>
+        Execute(context, [taskId], agent =>
         {
             Guard.Id(taskId, nameof(taskId), MaxIdLength);
             if (agent.Lifecycle != AgentLifecycle.Running) throw Refuse("assign a task to", Describe(agent));
@@ -73,7 +73,7 @@ public sealed class AgentGrain : AggregateGrain<AgentView>, IAgentGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> CompleteTask(string taskId, string? result, CommandContext? context = null) =>
-        Execute(context, agent =>
+        Execute(context, [taskId, result], agent =>
         {
             Guard.Id(taskId, nameof(taskId), MaxIdLength);
             if (agent.CurrentTaskId != taskId || agent.CurrentTaskAssignedAt is not { } assignedAt)

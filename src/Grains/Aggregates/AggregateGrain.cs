@@ -1,6 +1,7 @@
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
+using EventStore.LogConsistency;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.EventSourcing;
 
@@ -10,15 +11,18 @@ namespace EventStore.Aggregates;
 /// Base of the four aggregates: a <c>JournaledGrain</c> on the SQLite journal whose commands run
 /// <see cref="Execute{TEvent}"/>: validate against the confirmed state, raise one event conditionally
 /// on the version validated against, and return a receipt only once the event is committed. If
-/// another writer got there first, the grain catches up and decides again from the new state.
+/// another writer got there first, the grain catches up and decides again from the new state. A command
+/// with a caller-chosen event id is idempotent by the event store's rule (<see cref="EventRequest"/>),
+/// where the request is the event type and the command's caller-given arguments.
 /// </summary>
 /// <typeparam name="TView">The aggregate's state.</typeparam>
-public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelope>
+public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelope>, ICommandArguments
     where TView : AggregateView, new()
 {
     private const int MaxAttempts = 3;
     private SqliteEventJournal? _journal;
     private TimeProvider? _clock;
+    private (EventEnvelope Envelope, string Arguments)? _raising;
 
     /// <summary>The aggregate id: this grain's key.</summary>
     protected string Id => this.GetPrimaryKeyString();
@@ -56,13 +60,18 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
     /// <summary>
     /// Runs one command: <paramref name="decide"/> validates against the state and returns the event
     /// (or throws); the event is appended conditionally and the receipt returned once it is durable.
+    /// <paramref name="arguments"/> are the command's caller-given arguments (never values the grain derives):
+    /// with the event type they are the request a retry under the same event id must repeat.
     /// </summary>
-    protected async Task<EventReceipt> Execute<TEvent>(CommandContext? context, Func<TView, TEvent> decide)
+    protected async Task<EventReceipt> Execute<TEvent>(CommandContext? context, object?[] arguments, Func<TView, TEvent> decide)
         where TEvent : IDomainEvent
     {
         Guard.Id(Id, "aggregateId", MaxIdLength);
         var eventId = ValidateContext(context);
-        if (eventId is not null && await FindEarlierReceipt<TEvent>(eventId) is { } earlier) return earlier;
+        var argumentsJson = EventRequest.ArgumentsJson(arguments);
+        var type = Journal.Serializer.Registry.TryGetName(typeof(TEvent), out var name) ? name : typeof(TEvent).Name;
+        var request = eventId is null ? null : new EventRequest(eventId, Id, AggregateType, type, EventRequest.OfCommand(type, argumentsJson), null);
+        if (request is not null && await FindEarlierReceipt(request) is { } earlier) return earlier;
 
         for (var attempt = 1; ; attempt++)
         {
@@ -81,17 +90,20 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
                 Metadata: context?.Metadata,
                 CausationId: context?.CausationId,
                 CorrelationId: context?.CorrelationId);
+            var decided = request is null ? null : request with { PayloadJson = Journal.Serializer.Serialize(payload) };
             try
             {
-                if (await RaiseConditionalEvent(envelope))
+                if (await Raise(envelope, argumentsJson))
                     return new EventReceipt(envelope.Id, Journal.Serializer.TypeNameOf(payload), Id, State.Version, State.LastPosition);
             }
-            catch (DuplicateEventIdException) when (eventId is not null)
+            catch (DuplicateEventIdException) when (decided is not null)
             {
                 // Raced with an identical retry: return its receipt if it was this very command.
-                if (await FindEarlierReceipt<TEvent>(eventId) is { } raced) return raced;
+                if (await FindEarlierReceipt(decided) is { } raced) return raced;
                 throw;
             }
+            // Another writer went first; if it wrote this very request under this id, answer as it was answered.
+            if (decided is not null && await FindEarlierReceipt(decided) is { } retried) return retried;
             if (attempt == MaxAttempts) throw new ConcurrencyConflictException(Id, versionDecidedOn, State.Version);
         }
     }
@@ -106,14 +118,27 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
         return Guard.OptionalId(context.EventId, nameof(context.EventId), MaxIdLength);
     }
 
-    /// <summary>The receipt of an event this command already wrote under <paramref name="eventId"/>, if any; throws if another event has that id.</summary>
-    private async Task<EventReceipt?> FindEarlierReceipt<TEvent>(string eventId)
+    /// <summary>The receipt of the event stored under the request's id if it answers this request, null if there is none; throws if another request has that id.</summary>
+    private async Task<EventReceipt?> FindEarlierReceipt(EventRequest request)
     {
-        if (await Journal.FindEventAsync(eventId) is not { } stored) return null;
-        var expectedType = Journal.Serializer.Registry.TryGetName(typeof(TEvent), out var name) ? name : typeof(TEvent).Name;
-        if (stored.AggregateId != Id || stored.AggregateType != AggregateType || stored.Type != expectedType)
-            throw new DuplicateEventIdException(eventId,
-                $"it is the {stored.Type} event at version {stored.Version} of {stored.AggregateType} '{stored.AggregateId}'");
-        return new EventReceipt(stored.Id, stored.Type, stored.AggregateId, stored.Version, stored.Position);
+        if (await Journal.FindStoredEventAsync(request.EventId) is not { } stored || !request.IsAnsweredBy(stored)) return null;
+        var e = stored.Envelope;
+        return new EventReceipt(e.Id, e.Type, e.AggregateId, e.Version, e.Position);
     }
+
+    /// <summary>Raises the event conditionally; while it is prepared, the journal can ask for the command's arguments.</summary>
+    private Task<bool> Raise(EventEnvelope envelope, string argumentsJson)
+    {
+        _raising = (envelope, argumentsJson);
+        try
+        {
+            return RaiseConditionalEvent(envelope);
+        }
+        finally
+        {
+            _raising = null;
+        }
+    }
+
+    string? ICommandArguments.ArgumentsOf(object entry) => _raising is { } raising && ReferenceEquals(raising.Envelope, entry) ? raising.Arguments : null;
 }

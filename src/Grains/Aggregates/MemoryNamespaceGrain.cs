@@ -11,7 +11,7 @@ public sealed class MemoryNamespaceGrain : AggregateGrain<MemoryNamespaceView>, 
 {
     /// <inheritdoc />
     public Task<EventReceipt> Store(string key, string memoryType, long size, string? memoryId = null, CommandContext? context = null) =>
-        Execute(context, memory =>
+        Execute(context, [key, memoryType, size, memoryId], memory =>
         {
             Guard.Id(key, nameof(key), MaxIdLength);
             var validType = Guard.Id(memoryType, nameof(memoryType), MaxIdLength);
@@ -23,7 +23,7 @@ public sealed class MemoryNamespaceGrain : AggregateGrain<MemoryNamespaceView>, 
 
     /// <inheritdoc />
     public Task<EventReceipt> Retrieve(string key, CommandContext? context = null) =>
-        Execute(context, memory =>
+        Execute(context, [key], memory =>
         {
             var entry = ActiveEntry(memory, key, "retrieve");
             return new MemoryRetrieved(entry.MemoryId, Id, key, Now, entry.AccessCount + 1);
@@ -31,7 +31,7 @@ public sealed class MemoryNamespaceGrain : AggregateGrain<MemoryNamespaceView>, 
 
     /// <inheritdoc />
     public Task<EventReceipt> Delete(string key, CommandContext? context = null) =>
-        Execute(context, memory =>
+        Execute(context, [key], memory =>
         {
             var entry = ActiveEntry(memory, key, "delete");
             return new MemoryDeleted(entry.MemoryId, Id, key, Now);
@@ -39,7 +39,7 @@ public sealed class MemoryNamespaceGrain : AggregateGrain<MemoryNamespaceView>, 
 
     /// <inheritdoc />
     public Task<EventReceipt> Expire(string key, DateTimeOffset expiresAt, CommandContext? context = null) =>
-        Execute(context, memory =>
+        Execute(context, [key, expiresAt], memory =>
         {
             var entry = ActiveEntry(memory, key, "expire");
             var now = Now;

@@ -17,7 +17,7 @@ public sealed class SwarmGrain : AggregateGrain<SwarmView>, ISwarmGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> Initialize(string topology, int maxAgents, IReadOnlyDictionary<string, string> config, CommandContext? context = null) =>
-        Execute(context, swarm =>
+        Execute(context, [topology, maxAgents, config], swarm =>
         {
             var validTopology = Guard.Id(topology, nameof(topology), MaxIdLength);
             Guard.InRange(maxAgents, nameof(maxAgents), 1, MaxAgentsLimit);
@@ -28,7 +28,7 @@ public sealed class SwarmGrain : AggregateGrain<SwarmView>, ISwarmGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> Scale(int newAgentCount, string reason, CommandContext? context = null) =>
-        Execute(context, swarm =>
+        Execute(context, [newAgentCount, reason], swarm =>
         {
             Guard.Text(reason, nameof(reason));
             RequireLive(swarm, "scale");
@@ -39,7 +39,7 @@ public sealed class SwarmGrain : AggregateGrain<SwarmView>, ISwarmGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> ChangePhase(string newPhase, CommandContext? context = null) =>
-        Execute(context, swarm =>
+        Execute(context, [newPhase], swarm =>
         {
             Guard.Id(newPhase, nameof(newPhase), MaxIdLength);
             RequireLive(swarm, "change the phase of");
@@ -49,7 +49,7 @@ public sealed class SwarmGrain : AggregateGrain<SwarmView>, ISwarmGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> ReachMilestone(string milestoneId, string name, CommandContext? context = null) =>
-        Execute(context, swarm =>
+        Execute(context, [milestoneId, name], swarm =>
         {
             Guard.Id(milestoneId, nameof(milestoneId), MaxIdLength);
             Guard.Text(name, nameof(name));
@@ -60,7 +60,7 @@ public sealed class SwarmGrain : AggregateGrain<SwarmView>, ISwarmGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> RecordError(string error, string? stack, IReadOnlyDictionary<string, string> errorContext, CommandContext? context = null) =>
-        Execute(context, swarm =>
+        Execute(context, [error, stack, errorContext], swarm =>
         {
             Guard.Text(error, nameof(error));
             var validContext = Guard.Map(errorContext, nameof(errorContext), MaxIdLength);
@@ -70,7 +70,7 @@ public sealed class SwarmGrain : AggregateGrain<SwarmView>, ISwarmGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> Terminate(string reason, IReadOnlyDictionary<string, double> metrics, CommandContext? context = null) =>
-        Execute(context, swarm =>
+        Execute(context, [reason, metrics], swarm =>
         {
             Guard.Text(reason, nameof(reason));
             var validMetrics = Guard.Map(metrics, nameof(metrics), MaxIdLength);

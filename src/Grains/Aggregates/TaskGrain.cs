@@ -12,7 +12,7 @@ public sealed class TaskGrain : AggregateGrain<TaskView>, ITaskGrain
 {
     /// <inheritdoc />
     public Task<EventReceipt> Create(string taskType, string title, string description, TaskPriority priority, IReadOnlyList<string> dependencies, CommandContext? context = null) =>
-        Execute(context, task =>
+        Execute(context, [taskType, title, description, priority, dependencies], task =>
         {
             var validType = Guard.Id(taskType, nameof(taskType), MaxIdLength);
             Guard.Text(title, nameof(title));
@@ -26,7 +26,7 @@ public sealed class TaskGrain : AggregateGrain<TaskView>, ITaskGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> Queue(TaskPriority priority, CommandContext? context = null) =>
-        Execute(context, task =>
+        Execute(context, [priority], task =>
         {
             Guard.Defined(priority, nameof(priority));
             return task.Exists && task.Status is TaskItemStatus.Pending or TaskItemStatus.Blocked or TaskItemStatus.Failed
@@ -36,7 +36,7 @@ public sealed class TaskGrain : AggregateGrain<TaskView>, ITaskGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> Start(string agentId, CommandContext? context = null) =>
-        Execute(context, task =>
+        Execute(context, [agentId], task =>
         {
             Guard.Id(agentId, nameof(agentId), MaxIdLength);
             return task.Exists && task.Status is TaskItemStatus.Pending or TaskItemStatus.Queued
@@ -46,7 +46,7 @@ public sealed class TaskGrain : AggregateGrain<TaskView>, ITaskGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> Complete(string? result, CommandContext? context = null) =>
-        Execute(context, task =>
+        Execute(context, [result], task =>
         {
             if (task.Status != TaskItemStatus.InProgress || task.StartedAt is not { } startedAt) throw Refuse("complete", Describe(task));
             var now = Now;
@@ -55,7 +55,7 @@ public sealed class TaskGrain : AggregateGrain<TaskView>, ITaskGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> Fail(string error, string? stack = null, CommandContext? context = null) =>
-        Execute(context, task =>
+        Execute(context, [error, stack], task =>
         {
             Guard.Text(error, nameof(error));
             return task.Status == TaskItemStatus.InProgress
@@ -65,7 +65,7 @@ public sealed class TaskGrain : AggregateGrain<TaskView>, ITaskGrain
 
     /// <inheritdoc />
     public Task<EventReceipt> Block(IReadOnlyList<string> blockedBy, CommandContext? context = null) =>
-        Execute(context, task =>
+        Execute(context, [blockedBy], task =>
         {
             var blockers = Guard.Ids(blockedBy, nameof(blockedBy), MaxIdLength, allowEmpty: false);
             if (blockers.Contains(Id)) throw new InvalidCommandException(nameof(blockedBy), "a task cannot block itself");

@@ -324,6 +324,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
         p["$metadata"].Value = (object?)pending.MetadataJson ?? DBNull.Value;
         p["$causation_id"].Value = (object?)envelope.CausationId ?? DBNull.Value;
         p["$correlation_id"].Value = (object?)envelope.CorrelationId ?? DBNull.Value;
+        p["$request"].Value = (object?)pending.Request ?? DBNull.Value;
         return (long)_insert.ExecuteScalar()!;
     }
 
@@ -359,7 +360,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
         _insert = _connection.CreateCommand();
         _insert.CommandText = SqliteJournalSql.InsertEvent;
-        foreach (var name in new[] { "$id", "$type", "$aggregate_id", "$aggregate_type", "$source", "$payload", "$metadata", "$causation_id", "$correlation_id" })
+        foreach (var name in new[] { "$id", "$type", "$aggregate_id", "$aggregate_type", "$source", "$payload", "$metadata", "$causation_id", "$correlation_id", "$request" })
             _insert.Parameters.Add(name, SqliteType.Text);
         _insert.Parameters.Add("$version", SqliteType.Integer);
         _insert.Parameters.Add("$timestamp", SqliteType.Integer);

@@ -83,6 +83,15 @@ internal sealed class JournalReader(SqliteConnectionFactory connections, EventRo
     public async Task<EventEnvelope?> FindEventAsync(string eventId) =>
         (await ReadEventsAsync(SqliteJournalSql.SelectById, p => p.AddWithValue("$id", eventId))).SingleOrDefault();
 
+    /// <summary>The event with this id as stored, with its payload JSON and request fingerprint, if any.</summary>
+    public Task<StoredEvent?> FindStoredEventAsync(string eventId) => Run<StoredEvent?>(connection =>
+    {
+        using var command = Command(connection, SqliteJournalSql.SelectStoredById);
+        command.Parameters.AddWithValue("$id", eventId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new StoredEvent(rows.Read(reader), reader.GetString(8), reader.IsDBNull(12) ? null : reader.GetString(12)) : null;
+    });
+
     /// <summary>The aggregate's snapshot in the table of <paramref name="owner"/>, if any.</summary>
     public Task<Snapshot?> GetSnapshotAsync(string aggregateId, SnapshotOwner owner) => Run(connection =>
     {

@@ -76,7 +76,24 @@ internal sealed class SqliteConnectionFactory
         if (Path.GetDirectoryName(DatabasePath) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
         using var connection = OpenWriter();
         Execute(connection, SqliteJournalSql.CreateSchema);
+        AddRequestColumn(connection);
         Execute(connection, $"PRAGMA user_version = {SqliteJournalSql.SchemaVersion};");
+    }
+
+    /// <summary>Adds the column of schema 3 to a file made by an earlier schema; its old rows keep NULL there.</summary>
+    private static void AddRequestColumn(SqliteConnection connection)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = SqliteJournalSql.HasRequestColumn;
+        if ((long)check.ExecuteScalar()! > 0) return;
+        try
+        {
+            Execute(connection, SqliteJournalSql.AddRequestColumn);
+        }
+        catch (SqliteException ex) when (ex.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            // Another process on the same file added it first.
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)

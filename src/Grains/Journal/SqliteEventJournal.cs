@@ -88,8 +88,10 @@ internal sealed partial class SqliteEventJournal : IDisposable
     /// Serializes an event for the writer: names its type and refuses an unregistered type, a payload that
     /// names another aggregate than the stream it is appended to (<see cref="IStreamEvent"/>), or a payload
     /// over the limit. Every append, of grains and of the store, is prepared here.
+    /// <paramref name="commandArguments"/> (JSON) are what an aggregate command's caller chose; without them the
+    /// payload is the request (see <see cref="EventRequest"/>).
     /// </summary>
-    public PendingEvent Prepare(EventEnvelope draft)
+    public PendingEvent Prepare(EventEnvelope draft, string? commandArguments = null)
     {
         var type = Serializer.TypeNameOf(draft.Payload);
         if (draft.Payload is IStreamEvent named && !string.Equals(named.StreamId, draft.AggregateId, StringComparison.Ordinal))
@@ -106,7 +108,8 @@ internal sealed partial class SqliteEventJournal : IDisposable
         }
         var size = Encoding.UTF8.GetByteCount(json);
         if (size > Options.MaxPayloadBytes) throw new PayloadTooLargeException(type, size, Options.MaxPayloadBytes);
-        return new PendingEvent(draft with { Type = type }, json, EventPayloadSerializer.SerializeMetadata(draft.Metadata));
+        var request = commandArguments is null ? EventRequest.OfPayload(type, json) : EventRequest.OfCommand(type, commandArguments);
+        return new PendingEvent(draft with { Type = type }, json, EventPayloadSerializer.SerializeMetadata(draft.Metadata), request);
     }
 
     /// <summary>Stores a snapshot in its owner's table in the next commit, unless a newer one is there already.</summary>
@@ -118,6 +121,9 @@ internal sealed partial class SqliteEventJournal : IDisposable
 
     /// <summary>The event with this id, if any.</summary>
     public Task<EventEnvelope?> FindEventAsync(string eventId) => Reader.FindEventAsync(eventId);
+
+    /// <summary>The event with this id as stored (payload JSON and request fingerprint), if any.</summary>
+    public Task<StoredEvent?> FindStoredEventAsync(string eventId) => Reader.FindStoredEventAsync(eventId);
 
     /// <summary>
     /// Copies the database with SQLite's online backup API while writes go on: the copy is the

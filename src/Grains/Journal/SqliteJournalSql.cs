@@ -3,8 +3,8 @@ namespace EventStore.Journal;
 /// <summary>Every SQL statement of the SQLite journal, in one place: the dialect seam for other databases.</summary>
 internal static class SqliteJournalSql
 {
-    /// <summary>2: grains keep their own snapshots in <c>grain_snapshots</c> (added beside version 1's tables; nothing else changed).</summary>
-    public const int SchemaVersion = 2;
+    /// <summary>2: grains keep their own snapshots in <c>grain_snapshots</c>; 3: <c>events.request</c>. Both are added to older files on open.</summary>
+    public const int SchemaVersion = 3;
 
     public const string CreateSchema = """
         CREATE TABLE IF NOT EXISTS events (
@@ -20,6 +20,7 @@ internal static class SqliteJournalSql
             metadata       TEXT,
             causation_id   TEXT,
             correlation_id TEXT,
+            request        TEXT,
             UNIQUE (aggregate_id, version)
         );
         CREATE INDEX IF NOT EXISTS idx_events_aggregate_type ON events (aggregate_type);
@@ -41,6 +42,11 @@ internal static class SqliteJournalSql
         );
         """;
 
+    /// <summary>Schema 3 added <c>events.request</c> (the fingerprint of the request that wrote the event); older files get it here.</summary>
+    public const string HasRequestColumn = "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'request'";
+
+    public const string AddRequestColumn = "ALTER TABLE events ADD COLUMN request TEXT";
+
     public const string Columns =
         "position, id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id";
 
@@ -51,8 +57,8 @@ internal static class SqliteJournalSql
     public const string SelectStreamVersion = "SELECT COALESCE(MAX(version), 0) FROM events WHERE aggregate_id = $aggregate_id";
 
     public const string InsertEvent = """
-        INSERT INTO events (id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id)
-        VALUES ($id, $type, $aggregate_id, $aggregate_type, $version, $timestamp, $source, $payload, $metadata, $causation_id, $correlation_id)
+        INSERT INTO events (id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id, request)
+        VALUES ($id, $type, $aggregate_id, $aggregate_type, $version, $timestamp, $source, $payload, $metadata, $causation_id, $correlation_id, $request)
         RETURNING position
         """;
 
@@ -60,6 +66,9 @@ internal static class SqliteJournalSql
         $"SELECT {Columns} FROM events WHERE aggregate_id = $aggregate_id AND version > $after_version AND version <= $to_version ORDER BY version";
 
     public const string SelectById = $"SELECT {Columns} FROM events WHERE id = $id";
+
+    /// <summary>The event with an id, and the fingerprint of the request that wrote it (the column after <see cref="Columns"/>).</summary>
+    public const string SelectStoredById = $"SELECT {Columns}, request FROM events WHERE id = $id";
 
     public const string SelectAllFrom = $"SELECT {Columns} FROM events WHERE position >= $from ORDER BY position LIMIT $limit";
 

@@ -2,8 +2,11 @@ using EventStore.Events;
 
 namespace EventStore.Journal;
 
-/// <summary>One event ready to be written: its envelope (version and position still 0) and its JSON.</summary>
-internal sealed record PendingEvent(EventEnvelope Envelope, string PayloadJson, string? MetadataJson)
+/// <summary>
+/// One event ready to be written: its envelope (version and position still 0), its JSON, and the
+/// fingerprint of the request that asked for it (see <see cref="EventRequest"/>).
+/// </summary>
+internal sealed record PendingEvent(EventEnvelope Envelope, string PayloadJson, string? MetadataJson, string? Request = null)
 {
     /// <summary>What the event holds in memory while it waits for the writer, roughly (UTF-16 text and a fixed overhead).</summary>
     public long EstimatedBytes { get; } = 256 + 2L * (PayloadJson.Length + (MetadataJson?.Length ?? 0) + Envelope.Id.Length + Envelope.AggregateId.Length);

@@ -33,6 +33,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     private bool _mustCatchUp;
     private bool _loaded;
     private long _snapshotVersion;
+    private bool _snapshotsOff;
 
     public JournalLogViewAdaptor(ILogViewAdaptorHost<TView, TEntry> host, TView initialState, ILogConsistencyProtocolServices services,
         SqliteEventJournal journal, SnapshotCodec<TView>? snapshots)
@@ -124,10 +125,29 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
                 DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _aggregateId, payload, null, null, null),
             _ => throw new UnknownEventTypeException(entry.GetType().FullName ?? entry.GetType().Name),
         };
-        return (entry, _journal.Prepare(draft with { AggregateId = _aggregateId, AggregateType = _aggregateType }));
+        var arguments = (_host as ICommandArguments)?.ArgumentsOf(entry);
+        return (entry, _journal.Prepare(draft with { AggregateId = _aggregateId, AggregateType = _aggregateType }, arguments));
     }
 
+    /// <summary>
+    /// Runs <see cref="FlushPending"/> and never faults: whatever goes wrong, every queued entry is
+    /// completed (with the error), so no caller waits forever and the next submission starts a new loop.
+    /// </summary>
     private async Task FlushLoop()
+    {
+        try
+        {
+            await FlushPending();
+        }
+        catch (Exception ex)
+        {
+            _services.CaughtException(nameof(FlushLoop), ex);
+            _mustCatchUp = true;
+            if (_pending.Count > 0) FailBatch(_pending.ToList(), ex);
+        }
+    }
+
+    private async Task FlushPending()
     {
         while (_pending.Count > 0)
         {
@@ -151,7 +171,15 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
             {
                 case AppendOutcome.Committed committed:
                     _pending.RemoveRange(0, batch.Count);
-                    ApplyCommitted(committed.Events);
+                    try
+                    {
+                        ApplyCommitted(committed.Events);
+                    }
+                    catch (Exception ex)
+                    {
+                        await CommittedButNotApplied(batch, committed.Events, ex);
+                        break;
+                    }
                     foreach (var submission in batch) submission.Promise?.TrySetResult(true);
                     break;
                 case AppendOutcome.VersionConflict:
@@ -180,6 +208,21 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         NotifyHost(tentative: true, confirmed: false);
     }
 
+    /// <summary>
+    /// The batch is durable but the view could not take it: its callers learn that it is committed and
+    /// why the view failed, and the view is rebuilt from the journal (now, or by the next operation).
+    /// </summary>
+    private async Task CommittedButNotApplied(List<Submission> batch, IReadOnlyList<EventEnvelope> events, Exception error)
+    {
+        _services.CaughtException(nameof(ApplyCommitted), error);
+        var committed = new InvalidOperationException(
+            $"The {events.Count} event(s) at versions {events[0].Version}..{events[^1].Version} of {_aggregateType} '{_aggregateId}' are committed, " +
+            $"but applying them to the view failed ({error.GetType().Name}: {error.Message}); the view is rebuilt from the journal.", error);
+        await TryCatchUp();
+        foreach (var promise in batch.Where(s => s.Promise is not null).Select(s => s.Promise!).Distinct()) promise.TrySetException(committed);
+        if (batch.Any(s => s.Promise is null)) _unobservedFailure = committed;
+    }
+
     private void FailBatch(List<Submission> batch, Exception error)
     {
         _services.Log(LogLevel.Warning, "Append of {0} events to {1} '{2}' failed: {3}", batch.Count, _aggregateType, _aggregateId, error.Message);
@@ -201,7 +244,8 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         }
         catch (Exception ex)
         {
-            FailBatch(_pending.ToList(), ex);
+            if (_pending.Count > 0) FailBatch(_pending.ToList(), ex);
+            else _services.Log(LogLevel.Warning, "Catching up {0} '{1}' with the journal failed: {2}", _aggregateType, _aggregateId, ex.Message);
             return false;
         }
     }
@@ -215,6 +259,13 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
                 $"'{_aggregateId}' is the id of a {foreign.AggregateType} stream; a {_aggregateType} cannot use it");
         (_mustCatchUp, _loaded) = (false, true);
         ApplyCommitted(events);
+    }
+
+    /// <summary>Forgets the view (it may be half-applied): the next catch-up rebuilds it from the snapshot or the first event.</summary>
+    private void ResetView()
+    {
+        (_confirmed, _confirmedVersion, _snapshotVersion, _loaded, _mustCatchUp, _tentative) = (new TView(), 0, 0, false, true, null);
+        NotifyHost(tentative: true, confirmed: true);
     }
 
     /// <summary>
@@ -245,16 +296,44 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     private void SnapshotIfDue()
     {
         var interval = _journal.Options.SnapshotInterval;
-        if (_snapshots is null || interval == 0 || _confirmedVersion - _snapshotVersion < interval) return;
+        if (_snapshots is null || _snapshotsOff || interval == 0 || _confirmedVersion - _snapshotVersion < interval) return;
         _snapshotVersion = _confirmedVersion;
-        var snapshot = new Store.Snapshot(_aggregateId, _aggregateType, _confirmedVersion, _snapshots.Encode(_confirmed),
-            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        string state;
+        try
+        {
+            state = _snapshots.Encode(_confirmed);
+        }
+        catch (Exception ex)
+        {
+            // A view that cannot be encoded (no codec, say) is simply not snapshotted: it activates from its events.
+            _snapshotsOff = true;
+            _services.Log(SnapshotCodec<TView>.FirstEncodeFailure() ? LogLevel.Warning : LogLevel.Debug,
+                "The view of {0} '{1}' ({2}) cannot be snapshotted, so this activation takes no snapshots: {3}",
+                _aggregateType, _aggregateId, typeof(TView).FullName ?? typeof(TView).Name, ex.Message);
+            return;
+        }
+        var snapshot = new Store.Snapshot(_aggregateId, _aggregateType, _confirmedVersion, state, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         _journal.SaveSnapshotAsync(snapshot, SnapshotOwner.Grain).ContinueWith(
             t => _services.Log(LogLevel.Warning, "Snapshot of {0} '{1}' at version {2} not saved: {3}", _aggregateType, _aggregateId, snapshot.Version, t.Exception!.GetBaseException().Message),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
+    /// <summary>Folds committed events into the confirmed view; if that fails, the view is reset (to be rebuilt) and the error thrown.</summary>
     private void ApplyCommitted(IReadOnlyList<EventEnvelope> events)
+    {
+        try
+        {
+            ApplyEach(events);
+        }
+        catch
+        {
+            ResetView();
+            throw;
+        }
+        SnapshotIfDue();
+    }
+
+    private void ApplyEach(IReadOnlyList<EventEnvelope> events)
     {
         if (events.Count == 0) return;
         foreach (var envelope in events)
@@ -268,7 +347,6 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         }
         _tentative = null;
         NotifyHost(tentative: true, confirmed: true);
-        SnapshotIfDue();
     }
 
     private TView ComputeTentative()

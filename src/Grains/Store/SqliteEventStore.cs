@@ -18,7 +18,7 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
         _check.Append(aggregateId, aggregateType, events, expectedVersion);
         var pending = events.Select((e, i) => Prepare(aggregateId, aggregateType, e, i)).ToList();
         var callerIds = events.All(e => e.Id is not null);
-        if (callerIds && await FindRetryAsync(aggregateId, pending) is { } earlier) return earlier;
+        if (callerIds && await FindRetryAsync(aggregateId, aggregateType, pending) is { } earlier) return earlier;
 
         // One budget for every attempt, so the caller hears the journal's own error before Orleans' response timeout.
         var deadline = JournalDeadline.After(journal.Options.AppendTimeout, clock);
@@ -33,7 +33,7 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
             catch (DuplicateEventIdException) when (callerIds)
             {
                 // An identical retry may have committed first: answer as it was answered.
-                if (await FindRetryAsync(aggregateId, pending) is { } raced) return raced;
+                if (await FindRetryAsync(aggregateId, aggregateType, pending) is { } raced) return raced;
                 throw;
             }
 
@@ -42,7 +42,7 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
                 case AppendOutcome.Committed committed:
                     return new AppendResult(aggregateId, committed.Events.Select(Receipt).ToList(), WasRetry: false);
                 case AppendOutcome.VersionConflict conflict when expectedVersion is not null || attempt == MaxAttempts:
-                    if (callerIds && await FindRetryAsync(aggregateId, pending) is { } raced) return raced;
+                    if (callerIds && await FindRetryAsync(aggregateId, aggregateType, pending) is { } raced) return raced;
                     throw new ConcurrencyConflictException(aggregateId, expected, conflict.ActualVersion);
             }
         }
@@ -159,19 +159,19 @@ internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider 
     }
 
     /// <summary>
-    /// If every event id is already stored, with the same aggregate, type and payload, this append is a
-    /// retry: the original receipts. If only some are, or with other content, it is a different append
-    /// reusing ids: refused. If none are, null.
+    /// If every event id is already stored, each answering its event's request (<see cref="EventRequest"/>: same
+    /// aggregate, type and payload), this append is a retry: the original receipts. If only some are, or with
+    /// other content, it is a different append reusing ids: refused. If none are, null.
     /// </summary>
-    private async Task<AppendResult?> FindRetryAsync(string aggregateId, IReadOnlyList<PendingEvent> pending)
+    private async Task<AppendResult?> FindRetryAsync(string aggregateId, string aggregateType, IReadOnlyList<PendingEvent> pending)
     {
         var stored = new List<EventEnvelope>(pending.Count);
         foreach (var e in pending)
         {
-            if (await journal.FindEventAsync(e.Envelope.Id) is not { } found) continue;
-            if (found.AggregateId != aggregateId || found.Type != e.Envelope.Type || journal.Serializer.Serialize(found.Payload) != e.PayloadJson)
-                throw new DuplicateEventIdException(found.Id, $"it is already the {found.Type} event at version {found.Version} of aggregate '{found.AggregateId}', with other content");
-            stored.Add(found);
+            if (await journal.FindStoredEventAsync(e.Envelope.Id) is not { } found) continue;
+            var request = new EventRequest(e.Envelope.Id, aggregateId, aggregateType, e.Envelope.Type,
+                e.Request ?? EventRequest.OfPayload(e.Envelope.Type, e.PayloadJson), e.PayloadJson);
+            if (request.IsAnsweredBy(found)) stored.Add(found.Envelope);
         }
         if (stored.Count == 0) return null;
         if (stored.Count != pending.Count)

@@ -63,6 +63,16 @@ public sealed class JournalFile(string path)
         return reader.Read() ? (reader.GetString(0), reader.GetInt64(1), reader.GetString(2)) : null;
     }
 
+    /// <summary>Clears the request fingerprints of an aggregate's rows, as rows written before schema 3 have none; returns the rows changed.</summary>
+    public int ForgetRequests(string aggregateId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE events SET request = NULL WHERE aggregate_id = $a";
+        command.Parameters.AddWithValue("$a", aggregateId);
+        return command.ExecuteNonQuery();
+    }
+
     /// <summary>Overwrites a grain's own snapshot row, as a bug or a bad disk could; returns the rows changed.</summary>
     public int OverwriteSnapshot(string aggregateId, string state, long? version = null)
     {

@@ -36,7 +36,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
     public static string NewDatabasePath() =>
         Path.Combine(Path.GetTempPath(), "eventstore-tests", "reliability", Guid.NewGuid().ToString("N"), "events.db");
 
-    /// <summary>Starts a one-silo cluster on <paramref name="databasePath"/>; <paramref name="configureSilo"/> adds to the silo's configuration (a log provider…).</summary>
+    /// <summary>Starts a one-silo cluster on <paramref name="databasePath"/>; <paramref name="configureSilo"/> adds services first (a log provider, a clock…).</summary>
     public static async Task<ReliabilityCluster> StartAsync(
         string databasePath, Action<SqliteJournalOptions>? journal = null, Action<ProjectionOptions>? projections = null,
         string? clusterId = null, string serviceId = "event-store-reliability", Action<ISiloBuilder>? configureSilo = null)
@@ -46,7 +46,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
         builder.Options.ConfigureFileLogging = false;
         builder.Options.ServiceId = serviceId;
         if (clusterId is not null) builder.Options.ClusterId = clusterId;
-        builder.ConfigureSilo((_, silo) => silo
+        builder.ConfigureSilo((_, silo) => { configureSilo?.Invoke(silo); silo
             .AddSqliteEventJournal(options =>
             {
                 options.DatabasePath = databasePath;
@@ -57,8 +57,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
             {
                 options.FlushInterval = TimeSpan.FromMilliseconds(200);
                 projections?.Invoke(options);
-            }));
-        if (configureSilo is not null) builder.ConfigureSilo((_, silo) => configureSilo(silo));
+            }); });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new ReliabilityCluster(cluster, databasePath);
