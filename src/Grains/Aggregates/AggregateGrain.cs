@@ -73,6 +73,8 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
         var request = eventId is null ? null : new EventRequest(eventId, Id, AggregateType, type, EventRequest.OfCommand(type, argumentsJson), null);
         if (request is not null && await FindEarlierReceipt(request) is { } earlier) return earlier;
 
+        // One budget for every attempt, so the caller hears the journal's own error before Orleans' response timeout.
+        using var deadline = Journal.NewDeadline().Enter();
         for (var attempt = 1; ; attempt++)
         {
             var versionDecidedOn = State.Version;

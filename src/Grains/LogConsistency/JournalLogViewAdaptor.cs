@@ -105,8 +105,9 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         // A conditional range shares one promise; entry i is valid only if written right after version expected + i.
         var promise = conditional ? new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         var expected = _confirmedVersion + _pending.Count;
+        var deadline = JournalDeadline.Ambient ?? _journal.NewDeadline();
         for (var i = 0; i < batch.Count; i++)
-            _pending.Add(new Submission(batch[i].Entry, batch[i].Event, conditional ? expected + i : null, promise));
+            _pending.Add(new Submission(batch[i].Entry, batch[i].Event, conditional ? expected + i : null, promise, deadline));
         _tentative = null;
         NotifyHost(tentative: true, confirmed: false);
 
@@ -159,7 +160,8 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
             AppendOutcome outcome;
             try
             {
-                outcome = await _journal.AppendAsync(new StreamAppend(_aggregateId, _aggregateType, _confirmedVersion, batch.Select(s => s.Event).ToList()));
+                var deadline = batch.MinBy(s => s.Deadline.Timestamp)!.Deadline;
+                outcome = await _journal.AppendAsync(new StreamAppend(_aggregateId, _aggregateType, _confirmedVersion, batch.Select(s => s.Event).ToList()), deadline);
             }
             catch (Exception ex)
             {
@@ -384,5 +386,6 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         }
     }
 
-    private sealed record Submission(TEntry Entry, PendingEvent Event, long? ExpectedVersion, TaskCompletionSource<bool>? Promise);
+    /// <summary>An entry waiting to be appended. Its deadline is the raising command's own (ambient) one, else <see cref="SqliteJournalOptions.AppendTimeout"/> from the raise.</summary>
+    private sealed record Submission(TEntry Entry, PendingEvent Event, long? ExpectedVersion, TaskCompletionSource<bool>? Promise, JournalDeadline Deadline);
 }
