@@ -12,27 +12,11 @@ namespace EventStore.Tests.Journal;
 public sealed class WriterBackpressureTests : IDisposable
 {
     private const long MaxQueuedBytes = 8L * 1024 * 1024;
-    private readonly string _path = Path.Combine(Path.GetTempPath(), "eventstore-tests", $"{Guid.NewGuid():N}.db");
-    private readonly SqliteEventJournal _journal;
+    private readonly TempJournal _temp = new(o => (o.MaxQueuedBytes, o.MaxQueuedEvents) = (MaxQueuedBytes, 500));
+    private SqliteEventJournal Journal => _temp.Journal;
+    private string FilePath => _temp.Path;
 
-    public WriterBackpressureTests()
-    {
-        _journal = new SqliteEventJournal(Options.Create(new SqliteJournalOptions
-        {
-            DatabasePath = _path,
-            MaxQueuedBytes = MaxQueuedBytes,
-            MaxQueuedEvents = 500,
-            EventAssemblies = { typeof(NoteAdded).Assembly },
-        }), NullLogger<SqliteEventJournal>.Instance);
-        _journal.Start();
-    }
-
-    public void Dispose()
-    {
-        _journal.Dispose();
-        SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_path)!, Path.GetFileName(_path) + "*")) File.Delete(file);
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task A_flood_past_the_byte_limit_is_refused_at_once_memory_stays_bounded_and_the_journal_recovers()
@@ -42,13 +26,13 @@ public sealed class WriterBackpressureTests : IDisposable
         var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
         var calls = new List<(string Stream, Task<AppendOutcome> Outcome)>();
         long retained, mostQueued = 0;
-        using (await _journal.PauseWriterAsync())
+        using (await Journal.PauseWriterAsync())
         {
             for (var i = 0; i < appends; i++)
             {
                 var stream = $"flood-{i}";
-                calls.Add((stream, _journal.AppendAsync(Append(stream, 0, characters))));
-                mostQueued = Math.Max(mostQueued, _journal.QueuedBytes);
+                calls.Add((stream, Journal.AppendAsync(Append(stream, 0, characters))));
+                mostQueued = Math.Max(mostQueued, Journal.QueuedBytes);
             }
             retained = GC.GetTotalMemory(forceFullCollection: true) - memoryBefore;
 
@@ -68,12 +52,12 @@ public sealed class WriterBackpressureTests : IDisposable
 
         var accepted = calls.Where(c => !c.Outcome.IsFaulted).ToList();
         foreach (var (_, outcome) in accepted) Assert.IsType<AppendOutcome.Committed>(await outcome);
-        var rows = new JournalFile(_path).Rows();
+        var rows = new JournalFile(FilePath).Rows();
         Assert.Equal(accepted.Select(c => c.Stream).Order(), rows.Select(r => r.AggregateId).Order());
-        Assert.Equal((0L, 0L), (_journal.QueuedEvents, _journal.QueuedBytes));
+        Assert.Equal((0L, 0L), (Journal.QueuedEvents, Journal.QueuedBytes));
 
         // Recovered: the next appends are taken as usual.
-        var after = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => _journal.AppendAsync(Append($"after-{i}", 0, 100))));
+        var after = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Journal.AppendAsync(Append($"after-{i}", 0, 100))));
         Assert.All(after, outcome => Assert.IsType<AppendOutcome.Committed>(outcome));
     }
 
@@ -81,10 +65,10 @@ public sealed class WriterBackpressureTests : IDisposable
     public async Task A_flood_past_the_event_limit_is_refused_and_an_append_alone_is_always_taken()
     {
         Task<AppendOutcome>[] calls;
-        using (await _journal.PauseWriterAsync())
+        using (await Journal.PauseWriterAsync())
         {
-            calls = Enumerable.Range(0, 800).Select(i => _journal.AppendAsync(Append($"many-{i}", 0, 10))).ToArray();
-            Assert.Equal(500, _journal.QueuedEvents);
+            calls = Enumerable.Range(0, 800).Select(i => Journal.AppendAsync(Append($"many-{i}", 0, 10))).ToArray();
+            Assert.Equal(500, Journal.QueuedEvents);
         }
         Assert.Equal(500, calls.Count(c => c.Status != TaskStatus.Faulted));
         foreach (var refused in calls.Where(c => c.IsFaulted))
@@ -92,7 +76,7 @@ public sealed class WriterBackpressureTests : IDisposable
         await Task.WhenAll(calls.Where(c => !c.IsFaulted));
 
         // One append bigger than the byte limit is still taken when nothing else waits.
-        var big = await _journal.AppendAsync(Append("big", 0, (int)MaxQueuedBytes));
+        var big = await Journal.AppendAsync(Append("big", 0, (int)MaxQueuedBytes));
         Assert.IsType<AppendOutcome.Committed>(big);
     }
 
@@ -100,22 +84,18 @@ public sealed class WriterBackpressureTests : IDisposable
     public async Task An_append_withdrawn_at_its_deadline_gives_back_its_bytes_at_once()
     {
         Task<AppendOutcome> withdrawn;
-        using (await _journal.PauseWriterAsync())
+        using (await Journal.PauseWriterAsync())
         {
-            withdrawn = _journal.AppendAsync(Append("withdrawn", 0, 100_000), JournalDeadline.After(TimeSpan.FromMilliseconds(100), TimeProvider.System));
+            withdrawn = Journal.AppendAsync(Append("withdrawn", 0, 100_000), JournalDeadline.After(TimeSpan.FromMilliseconds(100), TimeProvider.System));
             var error = await Assert.ThrowsAsync<JournalUnavailableException>(() => withdrawn);
             Assert.Contains("withdrawn", error.Message);
-            Assert.Equal(0, _journal.QueuedBytes); // the payload is dropped while the writer is still held
+            Assert.Equal(0, Journal.QueuedBytes); // the payload is dropped while the writer is still held
         }
-        await _journal.AppendAsync(Append("next", 0));
-        Assert.Equal(0, new JournalFile(_path).Count("withdrawn"));
-        Assert.Equal((0L, 0L), (_journal.QueuedEvents, _journal.QueuedBytes));
+        await Journal.AppendAsync(Append("next", 0));
+        Assert.Equal(0, new JournalFile(FilePath).Count("withdrawn"));
+        Assert.Equal((0L, 0L), (Journal.QueuedEvents, Journal.QueuedBytes));
     }
 
-    private static StreamAppend Append(string stream, long expectedVersion, int characters = 10)
-    {
-        var payload = new NoteAdded(stream);
-        var envelope = new EventEnvelope(Guid.NewGuid().ToString(), "test:note", stream, "test", 0, 0, 1, "test", payload, null, null, null);
-        return new StreamAppend(stream, "test", expectedVersion, [new PendingEvent(envelope, $$"""{"text":"{{new string('x', characters)}}"}""", null)]);
-    }
+    private static StreamAppend Append(string stream, long expectedVersion, int characters = 10) =>
+        TempJournal.NoteAppend(stream, expectedVersion, characters: characters);
 }

@@ -18,50 +18,40 @@ namespace EventStore.Tests.Store;
 public sealed class AppendDeadlineTests : IDisposable
 {
     private static readonly TimeSpan AppendTimeout = TimeSpan.FromSeconds(10);
-    private readonly string _path = Path.Combine(Path.GetTempPath(), "eventstore-tests", $"{Guid.NewGuid():N}.db");
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private readonly SqliteEventJournal _journal;
+    private readonly TempJournal _temp;
     private readonly SqliteEventStore _store;
 
     public AppendDeadlineTests()
     {
-        _journal = new SqliteEventJournal(Options.Create(new SqliteJournalOptions
-        {
-            DatabasePath = _path,
-            AppendTimeout = AppendTimeout,
-            EventAssemblies = { typeof(NoteAdded).Assembly },
-        }), NullLogger<SqliteEventJournal>.Instance, _clock);
-        _journal.Start();
-        _store = new SqliteEventStore(_journal, _clock);
+        _temp = new TempJournal(o => o.AppendTimeout = AppendTimeout, _clock);
+        _store = new SqliteEventStore(_temp.Journal, _clock);
     }
 
-    public void Dispose()
-    {
-        _journal.Dispose();
-        SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_path)!, Path.GetFileName(_path) + "*")) File.Delete(file);
-    }
+    private SqliteEventJournal Journal => _temp.Journal;
+
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task A_store_append_that_conflicts_and_retries_shares_one_deadline_across_its_attempts()
     {
         const string stream = "contended";
         Task<AppendResult> append;
-        using (var first = await _journal.PauseWriterAsync())
+        using (var first = await Journal.PauseWriterAsync())
         {
             // A rival append to the same stream is queued first, so the store's first attempt (at version 0) will conflict.
-            var rival = _journal.AppendAsync(NoteAppend(stream, 0), JournalDeadline.After(TimeSpan.FromHours(1), _clock));
+            var rival = Journal.AppendAsync(TempJournal.NoteAppend(stream, 0), JournalDeadline.After(TimeSpan.FromHours(1), _clock));
             append = _store.AppendAsync(stream, "test", [new NewEvent(new NoteAdded("mine"))]);
-            await WaitUntil(() => _journal.QueuedEvents == 2, "the store's first attempt is queued behind the rival");
+            await WaitUntil(() => Journal.QueuedEvents == 2, "the store's first attempt is queued behind the rival");
             _clock.Advance(AppendTimeout - TimeSpan.FromSeconds(1));
 
             // Hold the writer again right after it has committed the rival and refused the first attempt.
-            var second = _journal.PauseWriterAsync();
+            var second = Journal.PauseWriterAsync();
             first.Dispose();
             using (await second)
             {
                 Assert.IsType<AppendOutcome.Committed>(await rival);
-                await WaitUntil(() => _journal.QueuedEvents == 1, "the store's second attempt is queued");
+                await WaitUntil(() => Journal.QueuedEvents == 1, "the store's second attempt is queued");
 
                 // One second of the operation's budget was left: it is spent now, although the second attempt has just begun.
                 _clock.Advance(TimeSpan.FromSeconds(2));
@@ -70,8 +60,8 @@ public sealed class AppendDeadlineTests : IDisposable
                 Assert.Contains("withdrawn", error.Message);
             }
         }
-        await _journal.AppendAsync(NoteAppend("after", 0));
-        Assert.Equal(1, new JournalFile(_path).Count(stream)); // only the rival's event
+        await Journal.AppendAsync(TempJournal.NoteAppend("after", 0));
+        Assert.Equal(1, _temp.File.Count(stream)); // only the rival's event
     }
 
     [Fact]
@@ -116,11 +106,5 @@ public sealed class AppendDeadlineTests : IDisposable
             if (i == 3000) Assert.Fail($"Still not the case after 30 s: {what}");
             await Task.Delay(10);
         }
-    }
-
-    private static StreamAppend NoteAppend(string stream, long expectedVersion)
-    {
-        var envelope = new EventEnvelope(Guid.NewGuid().ToString(), "test:note", stream, "test", 0, 0, 1, "test", new NoteAdded(stream), null, null, null);
-        return new StreamAppend(stream, "test", expectedVersion, [new PendingEvent(envelope, $$"""{"text":"{{stream}}"}""", null)]);
     }
 }

@@ -1,0 +1,44 @@
+using EventStore.Events;
+using EventStore.Journal;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EventStore.Tests.Infrastructure;
+
+/// <summary>The journal on its own, without Orleans, on a real file in a temporary folder; disposing it removes the file.</summary>
+internal sealed class TempJournal : IDisposable
+{
+    public TempJournal(Action<SqliteJournalOptions>? configure = null, TimeProvider? clock = null)
+    {
+        var options = new SqliteJournalOptions { DatabasePath = Path, EventAssemblies = { typeof(NoteAdded).Assembly } };
+        configure?.Invoke(options);
+        Journal = new SqliteEventJournal(Options.Create(options), NullLogger<SqliteEventJournal>.Instance, clock);
+        Journal.Start();
+    }
+
+    /// <summary>The journal file.</summary>
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eventstore-tests", $"{Guid.NewGuid():N}.db");
+
+    /// <summary>The journal under test, started.</summary>
+    public SqliteEventJournal Journal { get; }
+
+    /// <summary>Plain SQL on the file.</summary>
+    public JournalFile File => new(Path);
+
+    /// <summary>An append of <paramref name="count"/> notes of type <c>test:note</c>, ready for the writer.</summary>
+    public static StreamAppend NoteAppend(string stream, long expectedVersion, string? eventId = null, int count = 1, int characters = 0) =>
+        new(stream, "test", expectedVersion, Enumerable.Range(0, count).Select(i =>
+        {
+            var text = characters > 0 ? new string('x', characters) : $"{stream} {i}";
+            var envelope = new EventEnvelope(eventId ?? Guid.NewGuid().ToString(), "test:note", stream, "test", 0, 0, 1, "test", new NoteAdded(text), null, null, null);
+            return new PendingEvent(envelope, $$"""{"text":"{{text}}"}""", null);
+        }).ToList());
+
+    public void Dispose()
+    {
+        Journal.Dispose();
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(System.IO.Path.GetDirectoryName(Path)!, System.IO.Path.GetFileName(Path) + "*")) System.IO.File.Delete(file);
+    }
+}
