@@ -1,6 +1,7 @@
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using EventStore.LogConsistency;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.EventSourcing;

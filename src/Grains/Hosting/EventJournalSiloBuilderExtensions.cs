@@ -1,4 +1,5 @@
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using EventStore.LogConsistency;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

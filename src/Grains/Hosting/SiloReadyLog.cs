@@ -1,4 +1,5 @@
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 

@@ -1,42 +1,34 @@
 using System.Threading.Channels;
 using EventStore.Errors;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace EventStore.Journal;
 
 /// <summary>
-/// The journal's only writer. A dedicated thread drains the appends queued by all grains, commits
-/// them together in one transaction and completes each append only after COMMIT returned, so an
-/// acknowledged event is always on disk. A stale expected version or a taken event id fails its own
-/// append (rolled back to a savepoint), never its neighbours in the batch. What waits for the writer
+/// The journal's only writer in this silo, whatever the database (its <see cref="IJournalBatchStore"/>).
+/// A dedicated thread drains the appends queued by all grains, commits them together in one transaction
+/// and completes each append only after COMMIT returned, so an acknowledged event is always on disk. A
+/// stale expected version or a taken event id fails its own append, never its neighbours in the batch.
+/// What waits for the writer
 /// is bounded in events and bytes: past either limit an append is refused at once, so a flood can
 /// neither exhaust memory nor make callers wait for a queue that cannot drain in time.
 /// </summary>
 internal sealed partial class GroupCommitWriter : IDisposable
 {
-    private const int SqliteConstraint = 19;
-    private const int MaxRememberedHeads = 100_000;
-
-    private readonly SqliteConnectionFactory _connections;
+    private readonly IJournalBatchStore _store;
     private readonly CommittedFeed _feed;
     private readonly WriterLimits _limits;
     private readonly ILogger _logger;
     private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new() { SingleReader = true });
     private readonly Thread _thread;
-    private SqliteConnection? _connection;
-    private SqliteCommand? _selectHead;
-    private SqliteCommand? _insert;
-    private readonly Dictionary<string, (long Version, string Type)> _heads = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long Version, string Type)> _batchHeads = new(StringComparer.Ordinal);
     private long _commits;
     private long _committedEvents;
     private long _queuedEvents;
     private long _queuedBytes;
 
-    public GroupCommitWriter(SqliteConnectionFactory connections, WriterLimits limits, CommittedFeed feed, ILogger logger)
+    public GroupCommitWriter(IJournalBatchStore store, WriterLimits limits, CommittedFeed feed, ILogger logger)
     {
-        (_connections, _limits, _feed, _logger) = (connections, limits, feed, logger);
+        (_store, _limits, _feed, _logger) = (store, limits, feed, logger);
         _thread = new Thread(Run) { IsBackground = true, Name = "event-journal-writer" };
         _thread.Start();
     }
@@ -164,7 +156,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
             CommitBatch(batch);
             batch.Clear();
         }
-        CloseConnection();
+        _store.Dispose();
     }
 
     private bool WaitForWork()
@@ -179,22 +171,16 @@ internal sealed partial class GroupCommitWriter : IDisposable
         var results = new object[batch.Count];
         try
         {
-            var connection = EnsureConnection();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            _selectHead!.Transaction = transaction;
-            _insert!.Transaction = transaction;
-            _batchHeads.Clear();
+            _store.Begin();
             for (var i = 0; i < batch.Count; i++)
-                results[i] = batch[i].Execute(this, transaction);
-            transaction.Commit();
-            RememberHeads();
+                results[i] = batch[i].Execute(_store);
+            _store.Commit();
         }
         catch (Exception ex)
         {
-            LogCommitFailed(_logger, ex, batch.Count, _connections.DatabasePath);
-            CloseConnection();
-            _heads.Clear();
-            var error = new JournalUnavailableException($"The event journal could not commit to '{_connections.DatabasePath}': {ex.Message}");
+            LogCommitFailed(_logger, ex, batch.Count, _store.Location);
+            _store.Abort();
+            var error = new JournalUnavailableException($"The event journal could not commit to '{_store.Location}': {ex.Message}");
             foreach (var request in batch) request.Fail(error);
             return;
         }
@@ -211,168 +197,6 @@ internal sealed partial class GroupCommitWriter : IDisposable
         Interlocked.Add(ref _committedEvents, committed.Count);
         for (var i = 0; i < batch.Count; i++) batch[i].Complete(results[i]);
         _feed.Publish(committed, committedBytes);
-    }
-
-    /// <summary>
-    /// Writes one stream's events (several inside a savepoint, so that they land together or not at
-    /// all); returns an <see cref="AppendOutcome"/> or the exception that refused it.
-    /// </summary>
-    private object AppendOne(StreamAppend append, SqliteTransaction transaction)
-    {
-        const string savepoint = "append";
-        var atomicByItself = append.Events.Count == 1; // one INSERT either happens or not
-        if (!atomicByItself) transaction.Save(savepoint);
-        try
-        {
-            var (actualVersion, actualType) = Head(append.AggregateId, append.ExpectedVersion);
-            if (actualType is not null && actualType != append.AggregateType)
-            {
-                if (!atomicByItself) transaction.Release(savepoint);
-                return new InvalidCommandException("aggregateId",
-                    $"'{append.AggregateId}' is the id of a {actualType} stream; a {append.AggregateType} cannot use it");
-            }
-            if (actualVersion != append.ExpectedVersion)
-            {
-                if (!atomicByItself) transaction.Release(savepoint);
-                return new AppendOutcome.VersionConflict(actualVersion);
-            }
-
-            var committed = new List<Events.EventEnvelope>(append.Events.Count);
-            foreach (var pending in append.Events)
-            {
-                var version = append.ExpectedVersion + committed.Count + 1;
-                var position = Insert(append, pending, version);
-                committed.Add(pending.Envelope with
-                {
-                    AggregateId = append.AggregateId,
-                    AggregateType = append.AggregateType,
-                    Version = version,
-                    Position = position,
-                });
-            }
-            if (!atomicByItself) transaction.Release(savepoint);
-            _batchHeads[append.AggregateId] = (committed[^1].Version, append.AggregateType);
-            return new AppendOutcome.Committed(committed);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
-        {
-            if (!atomicByItself)
-            {
-                transaction.Rollback(savepoint);
-                transaction.Release(savepoint);
-            }
-            // A version taken by a writer this process did not see, or an event id already used.
-            _heads.Remove(append.AggregateId);
-            _batchHeads.Remove(append.AggregateId);
-            var (actualVersion, _) = ReadHead(append.AggregateId);
-            return actualVersion != append.ExpectedVersion ? new AppendOutcome.VersionConflict(actualVersion) : DescribeDuplicate(append);
-        }
-    }
-
-    /// <summary>
-    /// The stream's head. A head remembered from this writer's own commits spares the read only when it
-    /// agrees with the caller; any disagreement is settled by the database, and a head another process
-    /// moved is caught by UNIQUE(aggregate_id, version) on insert.
-    /// </summary>
-    private (long Version, string? AggregateType) Head(string aggregateId, long expectedVersion)
-    {
-        if ((_batchHeads.TryGetValue(aggregateId, out var head) || _heads.TryGetValue(aggregateId, out head)) && head.Version == expectedVersion)
-            return head;
-        return ReadHead(aggregateId);
-    }
-
-    private void RememberHeads()
-    {
-        if (_heads.Count + _batchHeads.Count > MaxRememberedHeads) _heads.Clear();
-        foreach (var (aggregateId, head) in _batchHeads) _heads[aggregateId] = head;
-        _batchHeads.Clear();
-    }
-
-    private bool UpsertSnapshot(Store.Snapshot snapshot, SnapshotOwner owner, SqliteTransaction transaction)
-    {
-        using var command = _connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = SqliteJournalSql.UpsertSnapshot(owner);
-        var p = command.Parameters;
-        p.AddWithValue("$aggregate_id", snapshot.AggregateId);
-        p.AddWithValue("$aggregate_type", snapshot.AggregateType);
-        p.AddWithValue("$version", snapshot.Version);
-        p.AddWithValue("$state", snapshot.State);
-        p.AddWithValue("$timestamp", snapshot.Timestamp);
-        return command.ExecuteNonQuery() > 0;
-    }
-
-    private (long Version, string? AggregateType) ReadHead(string aggregateId)
-    {
-        _selectHead!.Parameters["$aggregate_id"].Value = aggregateId;
-        using var reader = _selectHead.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0, null);
-    }
-
-    private long Insert(StreamAppend append, PendingEvent pending, long version)
-    {
-        var envelope = pending.Envelope;
-        var p = _insert!.Parameters;
-        p["$id"].Value = envelope.Id;
-        p["$type"].Value = envelope.Type;
-        p["$aggregate_id"].Value = append.AggregateId;
-        p["$aggregate_type"].Value = append.AggregateType;
-        p["$version"].Value = version;
-        p["$timestamp"].Value = envelope.Timestamp;
-        p["$source"].Value = envelope.Source;
-        p["$payload"].Value = pending.PayloadJson;
-        p["$metadata"].Value = (object?)pending.MetadataJson ?? DBNull.Value;
-        p["$causation_id"].Value = (object?)envelope.CausationId ?? DBNull.Value;
-        p["$correlation_id"].Value = (object?)envelope.CorrelationId ?? DBNull.Value;
-        p["$request"].Value = (object?)pending.Request ?? DBNull.Value;
-        return (long)_insert.ExecuteScalar()!;
-    }
-
-    /// <summary>A constraint failed, and the head was checked, so an event id is taken: say which, and by what.</summary>
-    private Exception DescribeDuplicate(StreamAppend append)
-    {
-        var ids = append.Events.Select(e => e.Envelope.Id).ToList();
-        var twice = ids.GroupBy(id => id).FirstOrDefault(g => g.Count() > 1);
-        if (twice is not null) return new DuplicateEventIdException(twice.Key, "it appears twice in the same append");
-
-        using var command = _connection!.CreateCommand();
-        command.Transaction = _insert!.Transaction;
-        command.CommandText = "SELECT id, aggregate_id, version FROM events WHERE id = $id";
-        var parameter = command.Parameters.Add("$id", SqliteType.Text);
-        foreach (var id in ids)
-        {
-            parameter.Value = id;
-            using var reader = command.ExecuteReader();
-            if (reader.Read())
-                return new DuplicateEventIdException(id, $"it is event version {reader.GetInt64(2)} of aggregate '{reader.GetString(1)}'");
-        }
-        return new JournalUnavailableException($"A constraint of the journal refused the append to '{append.AggregateId}'.");
-    }
-
-    private SqliteConnection EnsureConnection()
-    {
-        if (_connection is not null) return _connection;
-        _connection = _connections.OpenWriter();
-
-        _selectHead = _connection.CreateCommand();
-        _selectHead.CommandText = SqliteJournalSql.SelectStreamHead;
-        _selectHead.Parameters.Add("$aggregate_id", SqliteType.Text);
-
-        _insert = _connection.CreateCommand();
-        _insert.CommandText = SqliteJournalSql.InsertEvent;
-        foreach (var name in new[] { "$id", "$type", "$aggregate_id", "$aggregate_type", "$source", "$payload", "$metadata", "$causation_id", "$correlation_id", "$request" })
-            _insert.Parameters.Add(name, SqliteType.Text);
-        _insert.Parameters.Add("$version", SqliteType.Integer);
-        _insert.Parameters.Add("$timestamp", SqliteType.Integer);
-        return _connection;
-    }
-
-    private void CloseConnection()
-    {
-        _selectHead?.Dispose();
-        _insert?.Dispose();
-        _connection?.Dispose();
-        (_selectHead, _insert, _connection) = (null, null, null);
     }
 
     /// <summary>One unit of work for the writer, run inside the batch's transaction.</summary>
@@ -414,7 +238,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
         protected virtual void DropContent() { }
 
         /// <summary>Runs against the open transaction; returns the result, or the exception that refused this request alone.</summary>
-        public abstract object Execute(GroupCommitWriter writer, SqliteTransaction transaction);
+        public abstract object Execute(IJournalBatchStore store);
 
         public abstract void Complete(object result);
 
@@ -449,7 +273,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
         public override long Bytes { get; } = append.Events.Sum(e => e.EstimatedBytes);
 
-        public override object Execute(GroupCommitWriter writer, SqliteTransaction transaction) => writer.AppendOne(_append!, transaction);
+        public override object Execute(IJournalBatchStore store) => store.Append(_append!);
 
         protected override void DropContent() => _append = null;
     }
@@ -460,7 +284,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
         public override long Bytes { get; } = 2L * snapshot.State.Length;
 
-        public override object Execute(GroupCommitWriter writer, SqliteTransaction transaction) => writer.UpsertSnapshot(snapshot, owner, transaction);
+        public override object Execute(IJournalBatchStore store) => store.SaveSnapshot(snapshot, owner);
     }
 
     /// <summary>Holds the writer thread between two commits until disposed.</summary>
@@ -472,7 +296,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
         public override long Bytes => 0;
 
-        public override object Execute(GroupCommitWriter writer, SqliteTransaction transaction) => throw new InvalidOperationException("A pause is not written.");
+        public override object Execute(IJournalBatchStore store) => throw new InvalidOperationException("A pause is not written.");
 
         /// <summary>On the writer thread: says it is held, then waits for the release.</summary>
         public void Hold()

@@ -1,4 +1,5 @@
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using Orleans.EventSourcing;
 using Orleans.Serialization;
 using Orleans.Storage;

@@ -1,5 +1,6 @@
 using EventStore.Events;
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;

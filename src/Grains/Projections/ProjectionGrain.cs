@@ -1,6 +1,7 @@
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

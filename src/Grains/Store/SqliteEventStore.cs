@@ -3,6 +3,7 @@ using EventStore.Aggregates;
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 
 namespace EventStore.Store;
 

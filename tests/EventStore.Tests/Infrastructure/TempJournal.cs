@@ -1,5 +1,6 @@
 using EventStore.Events;
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,10 +1,9 @@
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using EventStore.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace EventStore.Tests.Journal;
 

@@ -1,6 +1,7 @@
 using EventStore.Aggregates;
 using EventStore.Errors;
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EventStore.Hosting;
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using EventStore.Projections;
 using EventStore.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;

@@ -1,12 +1,10 @@
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
 using EventStore.Tests.Reliability;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EventStore.Tests.Store;

@@ -1,5 +1,6 @@
 using EventStore.Errors;
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
 using static EventStore.Tests.Store.StoreTestKit;

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace EventStore.Journal;
+namespace EventStore.Journal.Sqlite;
 
 /// <summary>Opens connections to the journal file, configured for WAL and the chosen durability.</summary>
 internal sealed class SqliteConnectionFactory

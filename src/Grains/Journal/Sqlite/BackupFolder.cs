@@ -1,6 +1,6 @@
 using EventStore.Errors;
 
-namespace EventStore.Journal;
+namespace EventStore.Journal.Sqlite;
 
 /// <summary>
 /// The one folder online backups are written to. A caller names only a file in it; the journal's own

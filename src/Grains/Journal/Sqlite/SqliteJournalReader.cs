@@ -2,13 +2,13 @@ using EventStore.Events;
 using EventStore.Store;
 using Microsoft.Data.Sqlite;
 
-namespace EventStore.Journal;
+namespace EventStore.Journal.Sqlite;
 
 /// <summary>
-/// Every read of the journal, each on its own pooled connection beside the writer (WAL readers see the
-/// last committed state and never block it), and each on the thread pool, off the Orleans scheduler.
+/// Every read of the SQLite journal, each on its own pooled connection beside the writer (WAL readers see
+/// the last committed state and never block it), and each on the thread pool, off the Orleans scheduler.
 /// </summary>
-internal sealed class JournalReader(SqliteConnectionFactory connections, EventRowReader rows)
+internal sealed class SqliteJournalReader(SqliteConnectionFactory connections, EventRowReader rows) : IJournalReader
 {
     /// <summary>The stream's events with <paramref name="afterVersion"/> &lt; version ≤ <paramref name="toVersion"/>, in version order.</summary>
     public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string aggregateId, long afterVersion, long toVersion = long.MaxValue) =>

@@ -1,4 +1,4 @@
-namespace EventStore.Journal;
+namespace EventStore.Journal.Sqlite;
 
 /// <summary>Resolves the symbolic links along a path, so that two paths to one file compare equal.</summary>
 internal static class RealPath

@@ -1,4 +1,4 @@
-namespace EventStore.Journal;
+namespace EventStore.Journal.Sqlite;
 
 /// <summary>Every SQL statement of the SQLite journal, in one place: the dialect seam for other databases.</summary>
 internal static class SqliteJournalSql
@@ -64,6 +64,9 @@ internal static class SqliteJournalSql
 
     public const string SelectStream =
         $"SELECT {Columns} FROM events WHERE aggregate_id = $aggregate_id AND version > $after_version AND version <= $to_version ORDER BY version";
+
+    /// <summary>Who holds an event id: its aggregate and version.</summary>
+    public const string SelectIdOwner = "SELECT id, aggregate_id, version FROM events WHERE id = $id";
 
     public const string SelectById = $"SELECT {Columns} FROM events WHERE id = $id";
 

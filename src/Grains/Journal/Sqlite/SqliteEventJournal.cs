@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EventStore.Journal;
+namespace EventStore.Journal.Sqlite;
 
 /// <summary>
 /// The event journal on one SQLite file: appends and snapshots go through the group-commit writer,
@@ -34,7 +34,7 @@ internal sealed partial class SqliteEventJournal : IDisposable
         _connections = new SqliteConnectionFactory(Options);
         _backups = new BackupFolder(Options.BackupFolder, _connections.DatabasePath);
         Serializer = new EventPayloadSerializer(new EventTypeRegistry(Options.EventAssemblies));
-        Reader = new JournalReader(_connections, new EventRowReader(Serializer));
+        Reader = new SqliteJournalReader(_connections, new EventRowReader(Serializer));
         _writer = new Lazy<GroupCommitWriter>(StartWriter);
     }
 
@@ -46,7 +46,7 @@ internal sealed partial class SqliteEventJournal : IDisposable
     public CommittedFeed Feed { get; }
 
     /// <summary>Every read of the journal.</summary>
-    public JournalReader Reader { get; }
+    public IJournalReader Reader { get; }
 
     /// <summary>Absolute path of the database file.</summary>
     public string DatabasePath => _connections.DatabasePath;
@@ -201,7 +201,7 @@ internal sealed partial class SqliteEventJournal : IDisposable
     {
         _connections.EnsureSchema();
         LogStarted(_logger, DatabasePath, Options.Durability);
-        return new GroupCommitWriter(_connections, new WriterLimits(Options.MaxEventsPerCommit, Options.MaxQueuedEvents, Options.MaxQueuedBytes), Feed, _logger);
+        return new GroupCommitWriter(new SqliteBatchStore(_connections), new WriterLimits(Options.MaxEventsPerCommit, Options.MaxQueuedEvents, Options.MaxQueuedBytes), Feed, _logger);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event journal at {Path} (durability {Durability})")]

@@ -3,7 +3,7 @@ using EventStore.Errors;
 using EventStore.Events;
 using Microsoft.Data.Sqlite;
 
-namespace EventStore.Journal;
+namespace EventStore.Journal.Sqlite;
 
 /// <summary>Turns rows selected with <see cref="SqliteJournalSql.Columns"/> into envelopes.</summary>
 internal sealed class EventRowReader(EventPayloadSerializer serializer)

@@ -1,0 +1,208 @@
+using EventStore.Errors;
+using EventStore.Store;
+using Microsoft.Data.Sqlite;
+
+namespace EventStore.Journal.Sqlite;
+
+/// <summary>
+/// The SQLite side of the group-commit writer: one connection of its own (never from the readers' pool),
+/// one <c>BEGIN IMMEDIATE</c> transaction per batch, a savepoint per multi-event append so that a refused
+/// append leaves its neighbours alone, and the heads of streams this writer committed remembered to spare
+/// a read (a head another process moved is still caught by <c>UNIQUE(aggregate_id, version)</c>).
+/// </summary>
+internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJournalBatchStore
+{
+    private const int SqliteConstraint = 19;
+    private const int MaxRememberedHeads = 100_000;
+
+    private readonly Dictionary<string, (long Version, string Type)> _heads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Version, string Type)> _batchHeads = new(StringComparer.Ordinal);
+    private SqliteConnection? _connection;
+    private SqliteTransaction? _transaction;
+    private SqliteCommand? _selectHead;
+    private SqliteCommand? _insert;
+
+    public string Location => connections.DatabasePath;
+
+    public void Begin()
+    {
+        var connection = EnsureConnection();
+        _transaction = connection.BeginTransaction(deferred: false);
+        _selectHead!.Transaction = _transaction;
+        _insert!.Transaction = _transaction;
+        _batchHeads.Clear();
+    }
+
+    public void Commit()
+    {
+        _transaction!.Commit();
+        _transaction.Dispose();
+        _transaction = null;
+        RememberHeads();
+    }
+
+    public void Abort()
+    {
+        _heads.Clear();
+        _batchHeads.Clear();
+        CloseConnection(); // disposing an open transaction rolls it back
+    }
+
+    public void Dispose() => CloseConnection();
+
+    /// <summary>
+    /// Writes one stream's events (several inside a savepoint, so that they land together or not at
+    /// all); returns an <see cref="AppendOutcome"/> or the exception that refused it.
+    /// </summary>
+    public object Append(StreamAppend append)
+    {
+        var transaction = _transaction!;
+        const string savepoint = "append";
+        var atomicByItself = append.Events.Count == 1; // one INSERT either happens or not
+        if (!atomicByItself) transaction.Save(savepoint);
+        try
+        {
+            var (actualVersion, actualType) = Head(append.AggregateId, append.ExpectedVersion);
+            if (actualType is not null && actualType != append.AggregateType)
+            {
+                if (!atomicByItself) transaction.Release(savepoint);
+                return new InvalidCommandException("aggregateId",
+                    $"'{append.AggregateId}' is the id of a {actualType} stream; a {append.AggregateType} cannot use it");
+            }
+            if (actualVersion != append.ExpectedVersion)
+            {
+                if (!atomicByItself) transaction.Release(savepoint);
+                return new AppendOutcome.VersionConflict(actualVersion);
+            }
+
+            var committed = new List<Events.EventEnvelope>(append.Events.Count);
+            foreach (var pending in append.Events)
+            {
+                var version = append.ExpectedVersion + committed.Count + 1;
+                var position = Insert(append, pending, version);
+                committed.Add(pending.Envelope with
+                {
+                    AggregateId = append.AggregateId,
+                    AggregateType = append.AggregateType,
+                    Version = version,
+                    Position = position,
+                });
+            }
+            if (!atomicByItself) transaction.Release(savepoint);
+            _batchHeads[append.AggregateId] = (committed[^1].Version, append.AggregateType);
+            return new AppendOutcome.Committed(committed);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+        {
+            if (!atomicByItself)
+            {
+                transaction.Rollback(savepoint);
+                transaction.Release(savepoint);
+            }
+            // A version taken by a writer this process did not see, or an event id already used.
+            _heads.Remove(append.AggregateId);
+            _batchHeads.Remove(append.AggregateId);
+            var (actualVersion, _) = ReadHead(append.AggregateId);
+            return actualVersion != append.ExpectedVersion ? new AppendOutcome.VersionConflict(actualVersion) : DescribeDuplicate(append);
+        }
+    }
+    /// <summary>
+    /// The stream's head. A head remembered from this writer's own commits spares the read only when it
+    /// agrees with the caller; any disagreement is settled by the database, and a head another process
+    /// moved is caught by UNIQUE(aggregate_id, version) on insert.
+    /// </summary>
+    private (long Version, string? AggregateType) Head(string aggregateId, long expectedVersion)
+    {
+        if ((_batchHeads.TryGetValue(aggregateId, out var head) || _heads.TryGetValue(aggregateId, out head)) && head.Version == expectedVersion)
+            return head;
+        return ReadHead(aggregateId);
+    }
+    private void RememberHeads()
+    {
+        if (_heads.Count + _batchHeads.Count > MaxRememberedHeads) _heads.Clear();
+        foreach (var (aggregateId, head) in _batchHeads) _heads[aggregateId] = head;
+        _batchHeads.Clear();
+    }
+    public bool SaveSnapshot(Snapshot snapshot, SnapshotOwner owner)
+    {
+        using var command = _connection!.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = SqliteJournalSql.UpsertSnapshot(owner);
+        var p = command.Parameters;
+        p.AddWithValue("$aggregate_id", snapshot.AggregateId);
+        p.AddWithValue("$aggregate_type", snapshot.AggregateType);
+        p.AddWithValue("$version", snapshot.Version);
+        p.AddWithValue("$state", snapshot.State);
+        p.AddWithValue("$timestamp", snapshot.Timestamp);
+        return command.ExecuteNonQuery() > 0;
+    }
+    private (long Version, string? AggregateType) ReadHead(string aggregateId)
+    {
+        _selectHead!.Parameters["$aggregate_id"].Value = aggregateId;
+        using var reader = _selectHead.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0, null);
+    }
+    private long Insert(StreamAppend append, PendingEvent pending, long version)
+    {
+        var envelope = pending.Envelope;
+        var p = _insert!.Parameters;
+        p["$id"].Value = envelope.Id;
+        p["$type"].Value = envelope.Type;
+        p["$aggregate_id"].Value = append.AggregateId;
+        p["$aggregate_type"].Value = append.AggregateType;
+        p["$version"].Value = version;
+        p["$timestamp"].Value = envelope.Timestamp;
+        p["$source"].Value = envelope.Source;
+        p["$payload"].Value = pending.PayloadJson;
+        p["$metadata"].Value = (object?)pending.MetadataJson ?? DBNull.Value;
+        p["$causation_id"].Value = (object?)envelope.CausationId ?? DBNull.Value;
+        p["$correlation_id"].Value = (object?)envelope.CorrelationId ?? DBNull.Value;
+        p["$request"].Value = (object?)pending.Request ?? DBNull.Value;
+        return (long)_insert.ExecuteScalar()!;
+    }
+    /// <summary>A constraint failed, and the head was checked, so an event id is taken: say which, and by what.</summary>
+    private Exception DescribeDuplicate(StreamAppend append)
+    {
+        var ids = append.Events.Select(e => e.Envelope.Id).ToList();
+        var twice = ids.GroupBy(id => id).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null) return new DuplicateEventIdException(twice.Key, "it appears twice in the same append");
+
+        using var command = _connection!.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = SqliteJournalSql.SelectIdOwner;
+        var parameter = command.Parameters.Add("$id", SqliteType.Text);
+        foreach (var id in ids)
+        {
+            parameter.Value = id;
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
+                return new DuplicateEventIdException(id, $"it is event version {reader.GetInt64(2)} of aggregate '{reader.GetString(1)}'");
+        }
+        return new JournalUnavailableException($"A constraint of the journal refused the append to '{append.AggregateId}'.");
+    }
+    private SqliteConnection EnsureConnection()
+    {
+        if (_connection is not null) return _connection;
+        _connection = connections.OpenWriter();
+
+        _selectHead = _connection.CreateCommand();
+        _selectHead.CommandText = SqliteJournalSql.SelectStreamHead;
+        _selectHead.Parameters.Add("$aggregate_id", SqliteType.Text);
+
+        _insert = _connection.CreateCommand();
+        _insert.CommandText = SqliteJournalSql.InsertEvent;
+        foreach (var name in new[] { "$id", "$type", "$aggregate_id", "$aggregate_type", "$source", "$payload", "$metadata", "$causation_id", "$correlation_id", "$request" })
+            _insert.Parameters.Add(name, SqliteType.Text);
+        _insert.Parameters.Add("$version", SqliteType.Integer);
+        _insert.Parameters.Add("$timestamp", SqliteType.Integer);
+        return _connection;
+    }
+    private void CloseConnection()
+    {
+        _transaction?.Dispose();
+        _selectHead?.Dispose();
+        _insert?.Dispose();
+        _connection?.Dispose();
+        (_transaction, _selectHead, _insert, _connection) = (null, null, null, null);
+    }
+}
