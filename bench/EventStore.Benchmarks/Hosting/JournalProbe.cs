@@ -16,7 +16,7 @@ internal sealed class JournalProbe
 
     public JournalProbe(IServiceProvider siloServices)
     {
-        var type = typeof(EventJournalSiloBuilderExtensions).Assembly.GetType("EventStore.Journal.SqliteEventJournal");
+        var type = typeof(EventJournalSiloBuilderExtensions).Assembly.GetType("EventStore.Journal.EventJournal");
         _journal = type is null ? null : siloServices.GetService(type);
         _commits = type?.GetProperty("Commits");
         _events = type?.GetProperty("CommittedEvents");

@@ -1,7 +1,6 @@
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
-using EventStore.Journal.Sqlite;
 using EventStore.LogConsistency;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.EventSourcing;
@@ -21,7 +20,7 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
     where TView : AggregateView, new()
 {
     private const int MaxAttempts = 3;
-    private SqliteEventJournal? _journal;
+    private EventJournal? _journal;
     private TimeProvider? _clock;
     private (EventEnvelope Envelope, string Arguments)? _raising;
 
@@ -40,7 +39,7 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
     /// <summary>The current time.</summary>
     protected DateTimeOffset Now => (_clock ??= ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
 
-    private SqliteEventJournal Journal => _journal ??= ServiceProvider.GetRequiredService<SqliteEventJournal>();
+    private EventJournal Journal => _journal ??= ServiceProvider.GetRequiredService<EventJournal>();
 
     /// <summary>Every event is folded by the view itself.</summary>
     protected sealed override void TransitionState(TView state, EventEnvelope @event) => state.Apply(@event);

@@ -3,6 +3,7 @@ using EventStore.Journal.Sqlite;
 using EventStore.LogConsistency;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.EventSourcing;
@@ -26,11 +27,16 @@ public static class EventJournalSiloBuilderExtensions
         var options = builder.Services.AddOptions<SqliteJournalOptions>();
         if (configure is not null) options.Configure(configure);
 
-        builder.Services.TryAddSingleton<SqliteEventJournal>();
+        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value);
+        builder.Services.TryAddSingleton(sp => new EventPayloadSerializer(new EventTypeRegistry(sp.GetRequiredService<SqliteJournalOptions>().EventAssemblies)));
+        builder.Services.TryAddSingleton<IJournalBackend>(sp =>
+            new SqliteJournalBackend(sp.GetRequiredService<SqliteJournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>()));
+        builder.Services.TryAddSingleton(sp => new EventJournal(sp.GetRequiredService<SqliteJournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>(),
+            sp.GetRequiredService<IJournalBackend>(), sp.GetRequiredService<ILogger<EventJournal>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalLifecycle>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadyLog>());
         builder.Services.AddKeyedSingleton<ILogViewAdaptorFactory>(SqliteJournalLogConsistencyProvider.ProviderName,
-            (sp, _) => new SqliteJournalLogConsistencyProvider(sp.GetRequiredService<SqliteEventJournal>(), sp.GetRequiredService<Serializer>()));
+            (sp, _) => new SqliteJournalLogConsistencyProvider(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<Serializer>()));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IEventStore, SqliteEventStore>();
         builder.Services.TryAddSingleton<Factory<IGrainContext, ILogConsistencyProtocolServices>>(sp =>
@@ -42,10 +48,10 @@ public static class EventJournalSiloBuilderExtensions
     }
 
     /// <summary>Starts the journal before grains run and stops it after they are gone.</summary>
-    private sealed class JournalLifecycle(SqliteEventJournal journal, IOptions<SiloMessagingOptions> messaging) : ILifecycleParticipant<ISiloLifecycle>
+    private sealed class JournalLifecycle(EventJournal journal, IOptions<SiloMessagingOptions> messaging) : ILifecycleParticipant<ISiloLifecycle>
     {
         public void Participate(ISiloLifecycle lifecycle) =>
-            lifecycle.Subscribe(nameof(SqliteEventJournal), ServiceLifecycleStage.RuntimeInitialize,
+            lifecycle.Subscribe(nameof(EventJournal), ServiceLifecycleStage.RuntimeInitialize,
                 _ =>
                 {
                     journal.Options.ValidateAgainstResponseTimeout(messaging.Value.ResponseTimeout);

@@ -1,5 +1,4 @@
 using EventStore.Journal;
-using EventStore.Journal.Sqlite;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -9,18 +8,18 @@ namespace EventStore.Hosting;
 /// Prints one line when the silo is ready (the Active stage of its lifecycle): where the journal is,
 /// its durability, and the silo and gateway endpoints, so that whoever started it knows where to look.
 /// </summary>
-internal sealed partial class SiloReadyLog(SqliteEventJournal journal, ILocalSiloDetails silo, ILogger<SiloReadyLog> logger)
+internal sealed partial class SiloReadyLog(EventJournal journal, ILocalSiloDetails silo, ILogger<SiloReadyLog> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(SiloReadyLog), ServiceLifecycleStage.Active, _ =>
         {
-            LogReady(logger, journal.DatabasePath, journal.Options.Durability, silo.SiloAddress.Endpoint.ToString(),
+            LogReady(logger, journal.Description, silo.SiloAddress.Endpoint.ToString(),
                 silo.GatewayAddress?.Endpoint.ToString() ?? "none");
             return Task.CompletedTask;
         });
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Event store silo ready: journal {Path} (durability {Durability}), silo endpoint {SiloEndpoint}, gateway endpoint {GatewayEndpoint}")]
-    private static partial void LogReady(ILogger logger, string path, JournalDurability durability, string siloEndpoint, string gatewayEndpoint);
+        Message = "Event store silo ready: journal {Journal}, silo endpoint {SiloEndpoint}, gateway endpoint {GatewayEndpoint}")]
+    private static partial void LogReady(ILogger logger, string journal, string siloEndpoint, string gatewayEndpoint);
 }

@@ -1,7 +1,6 @@
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
-using EventStore.Journal.Sqlite;
 using Microsoft.Extensions.Logging;
 using Orleans.EventSourcing;
 
@@ -21,7 +20,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
 {
     private readonly ILogViewAdaptorHost<TView, TEntry> _host;
     private readonly ILogConsistencyProtocolServices _services;
-    private readonly SqliteEventJournal _journal;
+    private readonly EventJournal _journal;
     private readonly string _aggregateId;
     private readonly string _aggregateType;
     private readonly SnapshotCodec<TView>? _snapshots;
@@ -37,7 +36,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     private bool _snapshotsOff;
 
     public JournalLogViewAdaptor(ILogViewAdaptorHost<TView, TEntry> host, TView initialState, ILogConsistencyProtocolServices services,
-        SqliteEventJournal journal, SnapshotCodec<TView>? snapshots)
+        EventJournal journal, SnapshotCodec<TView>? snapshots)
     {
         (_host, _services, _journal, _confirmed, _snapshots) = (host, services, journal, initialState, snapshots);
         _aggregateId = services.GrainId.Key.ToString()!;

@@ -1,5 +1,4 @@
 using EventStore.Journal;
-using EventStore.Journal.Sqlite;
 using Orleans.EventSourcing;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -16,10 +15,10 @@ public sealed class SqliteJournalLogConsistencyProvider : ILogViewAdaptorFactory
     /// <summary>The name the provider is registered under.</summary>
     public const string ProviderName = "SqliteJournal";
 
-    private readonly SqliteEventJournal _journal;
+    private readonly EventJournal _journal;
     private readonly Serializer _serializer;
 
-    internal SqliteJournalLogConsistencyProvider(SqliteEventJournal journal, Serializer serializer) => (_journal, _serializer) = (journal, serializer);
+    internal SqliteJournalLogConsistencyProvider(EventJournal journal, Serializer serializer) => (_journal, _serializer) = (journal, serializer);
 
     /// <summary>Always false: the journal is the storage.</summary>
     public bool UsesStorageProvider => false;

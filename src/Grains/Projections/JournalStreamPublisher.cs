@@ -1,6 +1,5 @@
 using EventStore.Events;
 using EventStore.Journal;
-using EventStore.Journal.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -14,7 +13,7 @@ namespace EventStore.Projections;
 /// journal when they notice the gap, so the stream only ever makes them faster, never more correct.
 /// </summary>
 internal sealed partial class JournalStreamPublisher(
-    SqliteEventJournal journal, IClusterClient client, IOptions<ProjectionOptions> options, ILogger<JournalStreamPublisher> logger)
+    EventJournal journal, IClusterClient client, IOptions<ProjectionOptions> options, ILogger<JournalStreamPublisher> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly CancellationTokenSource _stopping = new();

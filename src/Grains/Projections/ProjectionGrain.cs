@@ -1,7 +1,6 @@
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
-using EventStore.Journal.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,7 +22,7 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     where TModel : IReadModel, new()
 {
     private readonly IPersistentState<ProjectionState<TModel>> _state;
-    private SqliteEventJournal _journal = null!;
+    private EventJournal _journal = null!;
     private ProjectionOptions _options = null!;
     private int _unsaved;
     private bool _dirty;
@@ -53,7 +52,7 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _journal = ServiceProvider.GetRequiredService<SqliteEventJournal>();
+        _journal = ServiceProvider.GetRequiredService<EventJournal>();
         _options = ServiceProvider.GetRequiredService<IOptions<ProjectionOptions>>().Value;
         _savedAt = Now;
         if (_state.State.ModelVersion != TModel.ShapeVersion) StartOver();

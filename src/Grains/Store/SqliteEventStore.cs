@@ -3,12 +3,11 @@ using EventStore.Aggregates;
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
-using EventStore.Journal.Sqlite;
 
 namespace EventStore.Store;
 
 /// <summary>The event store's operations over the SQLite journal.</summary>
-internal sealed class SqliteEventStore(SqliteEventJournal journal, TimeProvider clock) : IEventStore
+internal sealed class SqliteEventStore(EventJournal journal, TimeProvider clock) : IEventStore
 {
     private const int MaxAttempts = 3;
     private const string DefaultSource = "event-store";

@@ -3,7 +3,6 @@ using EventStore.Journal;
 using EventStore.Journal.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace EventStore.Tests.Infrastructure;
 
@@ -14,7 +13,8 @@ internal sealed class TempJournal : IDisposable
     {
         var options = new SqliteJournalOptions { DatabasePath = Path, EventAssemblies = { typeof(NoteAdded).Assembly } };
         configure?.Invoke(options);
-        Journal = new SqliteEventJournal(Options.Create(options), NullLogger<SqliteEventJournal>.Instance, clock);
+        var serializer = new EventPayloadSerializer(new EventTypeRegistry(options.EventAssemblies));
+        Journal = new EventJournal(options, serializer, new SqliteJournalBackend(options, serializer), NullLogger<EventJournal>.Instance, clock);
         Journal.Start();
     }
 
@@ -22,7 +22,7 @@ internal sealed class TempJournal : IDisposable
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eventstore-tests", $"{Guid.NewGuid():N}.db");
 
     /// <summary>The journal under test, started.</summary>
-    public SqliteEventJournal Journal { get; }
+    public EventJournal Journal { get; }
 
     /// <summary>Plain SQL on the file.</summary>
     public JournalFile File => new(Path);

@@ -1,7 +1,6 @@
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
-using EventStore.Journal.Sqlite;
 using EventStore.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
@@ -11,7 +10,7 @@ namespace EventStore.Tests.Journal;
 public sealed class GroupCommitTests : IDisposable
 {
     private readonly TempJournal _temp = new();
-    private SqliteEventJournal Journal => _temp.Journal;
+    private EventJournal Journal => _temp.Journal;
     private string FilePath => _temp.Path;
 
     public void Dispose() => _temp.Dispose();

@@ -1,7 +1,6 @@
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
-using EventStore.Journal.Sqlite;
 using EventStore.Tests.Infrastructure;
 
 namespace EventStore.Tests.Journal;
@@ -11,7 +10,7 @@ public sealed class WriterBackpressureTests : IDisposable
 {
     private const long MaxQueuedBytes = 8L * 1024 * 1024;
     private readonly TempJournal _temp = new(o => (o.MaxQueuedBytes, o.MaxQueuedEvents) = (MaxQueuedBytes, 500));
-    private SqliteEventJournal Journal => _temp.Journal;
+    private EventJournal Journal => _temp.Journal;
     private string FilePath => _temp.Path;
 
     public void Dispose() => _temp.Dispose();

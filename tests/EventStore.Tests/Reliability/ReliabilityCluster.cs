@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using EventStore.Hosting;
 using EventStore.Journal;
-using EventStore.Journal.Sqlite;
 using EventStore.Projections;
 using EventStore.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -31,7 +30,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
     public JournalFile Journal => new(DatabasePath);
 
     /// <summary>The silo's own journal object (to hold its writer, or read its counters).</summary>
-    internal SqliteEventJournal SiloJournal => _cluster.Silos[0].ServiceProvider.GetRequiredService<SqliteEventJournal>();
+    internal EventJournal SiloJournal => _cluster.Silos[0].ServiceProvider.GetRequiredService<EventJournal>();
 
     /// <summary>A new journal path in a fresh temporary folder.</summary>
     public static string NewDatabasePath() =>

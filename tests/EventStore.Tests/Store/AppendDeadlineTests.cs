@@ -1,7 +1,6 @@
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
-using EventStore.Journal.Sqlite;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
 using EventStore.Tests.Reliability;
@@ -26,7 +25,7 @@ public sealed class AppendDeadlineTests : IDisposable
         _store = new SqliteEventStore(_temp.Journal, _clock);
     }
 
-    private SqliteEventJournal Journal => _temp.Journal;
+    private EventJournal Journal => _temp.Journal;
 
     public void Dispose() => _temp.Dispose();
 

@@ -1,14 +1,18 @@
+using System.Data.Common;
 using System.Text.Json;
 using EventStore.Errors;
 using EventStore.Events;
-using Microsoft.Data.Sqlite;
 
-namespace EventStore.Journal.Sqlite;
+namespace EventStore.Journal;
 
-/// <summary>Turns rows selected with <see cref="SqliteJournalSql.Columns"/> into envelopes.</summary>
+/// <summary>
+/// Turns event rows into envelopes, for every backend: the columns are, in order, position, id, type,
+/// aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id.
+/// A payload that cannot be read becomes an <see cref="UnreadableEvent"/>, never an exception.
+/// </summary>
 internal sealed class EventRowReader(EventPayloadSerializer serializer)
 {
-    public EventEnvelope Read(SqliteDataReader row)
+    public EventEnvelope Read(DbDataReader row)
     {
         var position = row.GetInt64(0);
         var type = row.GetString(2);

@@ -3,38 +3,27 @@ using System.Text.Json;
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Store;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
-namespace EventStore.Journal.Sqlite;
+namespace EventStore.Journal;
 
 /// <summary>
-/// The event journal on one SQLite file: appends and snapshots go through the group-commit writer,
-/// reads through <see cref="Reader"/> on their own connections beside it (WAL). Every database call
-/// runs off the Orleans scheduler.
+/// The event journal, whatever database holds it (its <see cref="IJournalBackend"/>): events are prepared
+/// here, appends and snapshots go through the one group-commit writer of the silo, reads through
+/// <see cref="Reader"/> beside it. Every database call runs off the Orleans scheduler.
 /// </summary>
-internal sealed partial class SqliteEventJournal : IDisposable
+internal sealed partial class EventJournal : IDisposable
 {
-    private readonly SqliteConnectionFactory _connections;
-    private readonly ILogger<SqliteEventJournal> _logger;
+    private readonly IJournalBackend _backend;
+    private readonly ILogger<EventJournal> _logger;
     private readonly Lazy<GroupCommitWriter> _writer;
     private readonly TimeProvider _clock;
-    private readonly BackupFolder _backups;
-    private const int CheckpointAttempts = 5;
-    private static readonly TimeSpan CheckpointRetryDelay = TimeSpan.FromMilliseconds(20);
 
-    public SqliteEventJournal(IOptions<SqliteJournalOptions> options, ILogger<SqliteEventJournal> logger, TimeProvider? clock = null)
+    public EventJournal(SqliteJournalOptions options, EventPayloadSerializer serializer, IJournalBackend backend, ILogger<EventJournal> logger, TimeProvider? clock = null)
     {
-        Options = options.Value;
-        Options.Validate();
-        _logger = logger;
-        _clock = clock ?? TimeProvider.System;
+        options.Validate();
+        (Options, Serializer, _backend, _logger, _clock) = (options, serializer, backend, logger, clock ?? TimeProvider.System);
         Feed = new CommittedFeed(Options.MaxQueuedBytes);
-        _connections = new SqliteConnectionFactory(Options);
-        _backups = new BackupFolder(Options.BackupFolder, _connections.DatabasePath);
-        Serializer = new EventPayloadSerializer(new EventTypeRegistry(Options.EventAssemblies));
-        Reader = new SqliteJournalReader(_connections, new EventRowReader(Serializer));
         _writer = new Lazy<GroupCommitWriter>(StartWriter);
     }
 
@@ -46,10 +35,10 @@ internal sealed partial class SqliteEventJournal : IDisposable
     public CommittedFeed Feed { get; }
 
     /// <summary>Every read of the journal.</summary>
-    public IJournalReader Reader { get; }
+    public IJournalReader Reader => _backend.Reader;
 
-    /// <summary>Absolute path of the database file.</summary>
-    public string DatabasePath => _connections.DatabasePath;
+    /// <summary>Where the journal is and how durable it is, in words.</summary>
+    public string Description => _backend.Description;
 
     /// <summary>Transactions the group-commit writer has committed.</summary>
     public long Commits => _writer.IsValueCreated ? _writer.Value.Commits : 0;
@@ -63,8 +52,8 @@ internal sealed partial class SqliteEventJournal : IDisposable
     /// <summary>Bytes of events waiting for the group-commit writer.</summary>
     public long QueuedBytes => _writer.IsValueCreated ? _writer.Value.QueuedBytes : 0;
 
-    /// <summary>Size of the database file and its WAL, in bytes.</summary>
-    public long SizeBytes => FileSize(DatabasePath) + FileSize(DatabasePath + "-wal");
+    /// <summary>Size of the journal's storage, in bytes.</summary>
+    public long SizeBytes => _backend.SizeBytes;
 
     /// <summary>Creates the schema if needed and starts the writer. Called at silo start; idempotent.</summary>
     public void Start() => _ = _writer.Value;
@@ -125,85 +114,24 @@ internal sealed partial class SqliteEventJournal : IDisposable
     /// <summary>The event with this id as stored (payload JSON and request fingerprint), if any.</summary>
     public Task<StoredEvent?> FindStoredEventAsync(string eventId) => Reader.FindStoredEventAsync(eventId);
 
-    /// <summary>
-    /// Copies the database with SQLite's online backup API while writes go on: the copy is the
-    /// committed state at one instant, a database that opens on its own (journal mode DELETE). It is
-    /// written to a new temporary file in the backup folder and then given <paramref name="fileName"/>
-    /// there, only if nothing has that name: a backup never replaces a file, least of all the journal.
-    /// </summary>
-    public Task<BackupResult> BackupAsync(string fileName) => Task.Run(() =>
-    {
-        var destination = _backups.Destination(fileName);
-        var temporary = _backups.CreateTemporary();
-        try
-        {
-            var head = CopyInto(temporary);
-            var size = FileSize(temporary);
-            _backups.Publish(temporary, destination);
-            return new BackupResult(destination, size, head);
-        }
-        catch
-        {
-            BackupFolder.Delete(temporary);
-            throw;
-        }
-    });
+    /// <summary>A consistent copy of the journal, written while appends go on (see the backend for where and how).</summary>
+    public Task<BackupResult> BackupAsync(string fileName) => _backend.BackupAsync(fileName);
 
-    /// <summary>Copies the database into an empty file; returns the last position the copy holds.</summary>
-    private long CopyInto(string target)
-    {
-        using var source = _connections.OpenReader();
-        using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target, Pooling = false }.ToString());
-        copy.Open();
-        source.BackupDatabase(copy);
-        using var command = copy.CreateCommand();
-        command.CommandText = SqliteJournalSql.JournalModeDelete;
-        command.ExecuteNonQuery();
-        command.CommandText = SqliteJournalSql.HeadPosition;
-        return (long)command.ExecuteScalar()!;
-    }
-
-    /// <summary>
-    /// Copies the WAL into the database file and truncates it, never waiting for a lock: a TRUNCATE
-    /// checkpoint that waited for readers would hold the write lock meanwhile and make appends fail.
-    /// A reader still on the WAL or a commit under way makes it copy what it can, try again a few
-    /// times, and report <see cref="CheckpointResult.Busy"/>.
-    /// </summary>
-    public Task<CheckpointResult> CheckpointAsync() => Task.Run(async () =>
-    {
-        using var connection = _connections.OpenNoWait();
-        for (var attempt = 1; ; attempt++)
-        {
-            var (_, walFrames, copied) = Checkpoint(connection, SqliteJournalSql.CheckpointPassive);
-            var (busy, _, _) = Checkpoint(connection, SqliteJournalSql.CheckpointTruncate);
-            if (!busy || attempt == CheckpointAttempts) return new CheckpointResult(busy, walFrames, copied);
-            await Task.Delay(CheckpointRetryDelay);
-        }
-    });
-
-    private static (bool Busy, long WalFrames, long Copied) Checkpoint(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return (reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2));
-    }
+    /// <summary>Moves what the database keeps aside into its main storage, never delaying an append.</summary>
+    public Task<CheckpointResult> CheckpointAsync() => _backend.CheckpointAsync();
 
     public void Dispose()
     {
         if (_writer.IsValueCreated) _writer.Value.Dispose();
     }
 
-    private static long FileSize(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
-
     private GroupCommitWriter StartWriter()
     {
-        _connections.EnsureSchema();
-        LogStarted(_logger, DatabasePath, Options.Durability);
-        return new GroupCommitWriter(new SqliteBatchStore(_connections), new WriterLimits(Options.MaxEventsPerCommit, Options.MaxQueuedEvents, Options.MaxQueuedBytes), Feed, _logger);
+        _backend.EnsureSchema();
+        LogStarted(_logger, Description);
+        return new GroupCommitWriter(_backend.CreateBatchStore(), new WriterLimits(Options.MaxEventsPerCommit, Options.MaxQueuedEvents, Options.MaxQueuedBytes), Feed, _logger);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event journal at {Path} (durability {Durability})")]
-    private static partial void LogStarted(ILogger logger, string path, JournalDurability durability);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event journal: {Description}")]
+    private static partial void LogStarted(ILogger logger, string description);
 }
