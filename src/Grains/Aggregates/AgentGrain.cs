@@ -1,4 +1,5 @@
 using EventStore.Events;
+using EventStore.Journal;
 using EventStore.LogConsistency;
 using Orleans.Providers;
 
@@ -7,7 +8,7 @@ namespace EventStore.Aggregates;
 /// <summary>One agent: spawned, started, assigned tasks, completing them, failing or stopping.</summary>
 [GrainType(AggregateTypes.Agent)]
 [LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]
-public sealed class AgentGrain : AggregateGrain<AgentView>, IAgentGrain
+public sealed class AgentGrain(CommandJournal journal) : AggregateGrain<AgentView>(journal), IAgentGrain
 {
     /// <inheritdoc />
     protected override string DefaultSource => Id;

@@ -2,13 +2,12 @@ using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
 using EventStore.LogConsistency;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.EventSourcing;
 
 namespace EventStore.Aggregates;
 
 /// <summary>
-/// Base of the four aggregates: a <c>JournaledGrain</c> on the SQLite journal whose commands run
+/// Base of the four aggregates: a <c>JournaledGrain</c> on the event journal whose commands run
 /// <see cref="Execute{TEvent}"/>: validate against the confirmed state, raise one event conditionally
 /// on the version validated against, and return a receipt only once the event is committed. If
 /// another writer got there first, the grain catches up and decides again from the new state. A command
@@ -20,9 +19,11 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
     where TView : AggregateView, new()
 {
     private const int MaxAttempts = 3;
-    private EventJournal? _journal;
-    private TimeProvider? _clock;
+    private readonly CommandJournal _journal;
     private (EventEnvelope Envelope, string Arguments)? _raising;
+
+    /// <summary>Creates the grain over the journal's command side (registered with the journal).</summary>
+    protected AggregateGrain(CommandJournal journal) => _journal = journal;
 
     /// <summary>The aggregate id: this grain's key.</summary>
     protected string Id => this.GetPrimaryKeyString();
@@ -34,12 +35,10 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
     protected virtual string DefaultSource => "coordinator";
 
     /// <summary>Longest id accepted, from the journal's options.</summary>
-    protected int MaxIdLength => Journal.Options.MaxIdLength;
+    protected int MaxIdLength => _journal.MaxIdLength;
 
     /// <summary>The current time.</summary>
-    protected DateTimeOffset Now => (_clock ??= ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
-
-    private EventJournal Journal => _journal ??= ServiceProvider.GetRequiredService<EventJournal>();
+    protected DateTimeOffset Now => _journal.Now;
 
     /// <summary>Every event is folded by the view itself.</summary>
     protected sealed override void TransitionState(TView state, EventEnvelope @event) => state.Apply(@event);
@@ -69,12 +68,12 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
         Guard.Id(Id, "aggregateId", MaxIdLength);
         var eventId = ValidateContext(context);
         var argumentsJson = EventRequest.ArgumentsJson(arguments);
-        var type = Journal.Serializer.Registry.TryGetName(typeof(TEvent), out var name) ? name : typeof(TEvent).Name;
+        var type = _journal.TypeNameOf(typeof(TEvent));
         var request = eventId is null ? null : new EventRequest(eventId, Id, AggregateType, type, EventRequest.OfCommand(type, argumentsJson), null);
-        if (request is not null && await FindEarlierReceipt(request) is { } earlier) return earlier;
+        if (request is not null && await _journal.FindEarlierReceipt(request) is { } earlier) return earlier;
 
         // One budget for every attempt, so the caller hears the journal's own error before Orleans' response timeout.
-        using var deadline = Journal.NewDeadline().Enter();
+        using var deadline = _journal.NewDeadline().Enter();
         for (var attempt = 1; ; attempt++)
         {
             var versionDecidedOn = State.Version;
@@ -92,20 +91,20 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
                 Metadata: context?.Metadata,
                 CausationId: context?.CausationId,
                 CorrelationId: context?.CorrelationId);
-            var decided = request is null ? null : request with { PayloadJson = Journal.Serializer.Serialize(payload) };
+            var decided = request is null ? null : request with { PayloadJson = _journal.Serialize(payload) };
             try
             {
                 if (await Raise(envelope, argumentsJson))
-                    return new EventReceipt(envelope.Id, Journal.Serializer.TypeNameOf(payload), Id, State.Version, State.LastPosition);
+                    return new EventReceipt(envelope.Id, type, Id, State.Version, State.LastPosition);
             }
             catch (DuplicateEventIdException) when (decided is not null)
             {
                 // Raced with an identical retry: return its receipt if it was this very command.
-                if (await FindEarlierReceipt(decided) is { } raced) return raced;
+                if (await _journal.FindEarlierReceipt(decided) is { } raced) return raced;
                 throw;
             }
             // Another writer went first; if it wrote this very request under this id, answer as it was answered.
-            if (decided is not null && await FindEarlierReceipt(decided) is { } retried) return retried;
+            if (decided is not null && await _journal.FindEarlierReceipt(decided) is { } retried) return retried;
             if (attempt == MaxAttempts) throw new ConcurrencyConflictException(Id, versionDecidedOn, State.Version);
         }
     }
@@ -118,14 +117,6 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
         Guard.OptionalId(context.Source, nameof(context.Source), MaxIdLength);
         if (context.Metadata is not null) Guard.Map(context.Metadata, nameof(context.Metadata), MaxIdLength);
         return Guard.OptionalId(context.EventId, nameof(context.EventId), MaxIdLength);
-    }
-
-    /// <summary>The receipt of the event stored under the request's id if it answers this request, null if there is none; throws if another request has that id.</summary>
-    private async Task<EventReceipt?> FindEarlierReceipt(EventRequest request)
-    {
-        if (await Journal.FindStoredEventAsync(request.EventId) is not { } stored || !request.IsAnsweredBy(stored)) return null;
-        var e = stored.Envelope;
-        return new EventReceipt(e.Id, e.Type, e.AggregateId, e.Version, e.Position);
     }
 
     /// <summary>Raises the event conditionally; while it is prepared, the journal can ask for the command's arguments.</summary>

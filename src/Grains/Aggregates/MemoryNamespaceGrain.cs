@@ -1,4 +1,5 @@
 using EventStore.Events;
+using EventStore.Journal;
 using EventStore.LogConsistency;
 using Orleans.Providers;
 
@@ -7,7 +8,7 @@ namespace EventStore.Aggregates;
 /// <summary>One memory namespace: keys stored, read, deleted and expired.</summary>
 [GrainType(AggregateTypes.Memory)]
 [LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]
-public sealed class MemoryNamespaceGrain : AggregateGrain<MemoryNamespaceView>, IMemoryNamespaceGrain
+public sealed class MemoryNamespaceGrain(CommandJournal journal) : AggregateGrain<MemoryNamespaceView>(journal), IMemoryNamespaceGrain
 {
     /// <inheritdoc />
     public Task<EventReceipt> Store(string key, string memoryType, long size, string? memoryId = null, CommandContext? context = null) =>

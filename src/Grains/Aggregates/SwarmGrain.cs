@@ -1,4 +1,5 @@
 using EventStore.Events;
+using EventStore.Journal;
 using EventStore.LogConsistency;
 using Orleans.Providers;
 
@@ -7,7 +8,7 @@ namespace EventStore.Aggregates;
 /// <summary>One swarm: initialized, scaled, moved through phases, reaching milestones, terminated.</summary>
 [GrainType(AggregateTypes.Swarm)]
 [LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]
-public sealed class SwarmGrain : AggregateGrain<SwarmView>, ISwarmGrain
+public sealed class SwarmGrain(CommandJournal journal) : AggregateGrain<SwarmView>(journal), ISwarmGrain
 {
     /// <summary>The most agents a swarm may be initialized with.</summary>
     public const int MaxAgentsLimit = 100_000;

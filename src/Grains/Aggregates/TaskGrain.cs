@@ -1,5 +1,6 @@
 using EventStore.Errors;
 using EventStore.Events;
+using EventStore.Journal;
 using EventStore.LogConsistency;
 using Orleans.Providers;
 
@@ -8,7 +9,7 @@ namespace EventStore.Aggregates;
 /// <summary>One task: created, queued, started, then completed, failed (and retried) or blocked.</summary>
 [GrainType(AggregateTypes.Task)]
 [LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]
-public sealed class TaskGrain : AggregateGrain<TaskView>, ITaskGrain
+public sealed class TaskGrain(CommandJournal journal) : AggregateGrain<TaskView>(journal), ITaskGrain
 {
     /// <inheritdoc />
     public Task<EventReceipt> Create(string taskType, string title, string description, TaskPriority priority, IReadOnlyList<string> dependencies, CommandContext? context = null) =>

@@ -33,6 +33,7 @@ public static class EventJournalSiloBuilderExtensions
             new SqliteJournalBackend(sp.GetRequiredService<SqliteJournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>()));
         builder.Services.TryAddSingleton(sp => new EventJournal(sp.GetRequiredService<SqliteJournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>(),
             sp.GetRequiredService<IJournalBackend>(), sp.GetRequiredService<ILogger<EventJournal>>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton(sp => new CommandJournal(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalLifecycle>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadyLog>());
         builder.Services.AddKeyedSingleton<ILogViewAdaptorFactory>(SqliteJournalLogConsistencyProvider.ProviderName,

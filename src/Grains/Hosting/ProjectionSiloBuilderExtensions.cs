@@ -1,6 +1,8 @@
 using EventStore.Journal;
 using EventStore.Projections;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
@@ -30,6 +32,8 @@ public static class ProjectionSiloBuilderExtensions
             });
         builder.AddSqliteGrainStorage(ProjectionStorage.Name, sp => sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value.DatabasePath);
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalStreamPublisher>();
+        builder.Services.TryAddSingleton(sp => new ProjectionSource(sp.GetRequiredService<EventJournal>().Reader, sp.GetRequiredService<IOptions<ProjectionOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         return builder;
     }
 }

@@ -7,8 +7,8 @@ namespace EventStore.Projections;
 [ImplicitStreamSubscription(ProjectionStreams.Namespace)]
 [GrainType("projection-agent-state")]
 public sealed class AgentStateProjectionGrain(
-    [PersistentState("agent-state", ProjectionStorage.Name)] IPersistentState<ProjectionState<AgentStateModel>> state)
-    : ProjectionGrain<AgentStateModel>(state), IAgentStateProjection
+    [PersistentState("agent-state", ProjectionStorage.Name)] IPersistentState<ProjectionState<AgentStateModel>> state, ProjectionSource source)
+    : ProjectionGrain<AgentStateModel>(state, source), IAgentStateProjection
 {
     /// <inheritdoc />
     protected override IReadOnlyList<string> AggregateTypes { get; } = [Events.AggregateTypes.Agent, Events.AggregateTypes.Task];

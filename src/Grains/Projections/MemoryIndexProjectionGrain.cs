@@ -6,8 +6,8 @@ namespace EventStore.Projections;
 [ImplicitStreamSubscription(ProjectionStreams.Namespace)]
 [GrainType("projection-memory-index")]
 public sealed class MemoryIndexProjectionGrain(
-    [PersistentState("memory-index", ProjectionStorage.Name)] IPersistentState<ProjectionState<MemoryIndexModel>> state)
-    : ProjectionGrain<MemoryIndexModel>(state), IMemoryIndexProjection
+    [PersistentState("memory-index", ProjectionStorage.Name)] IPersistentState<ProjectionState<MemoryIndexModel>> state, ProjectionSource source)
+    : ProjectionGrain<MemoryIndexModel>(state, source), IMemoryIndexProjection
 {
     /// <inheritdoc />
     protected override IReadOnlyList<string> AggregateTypes { get; } = [Events.AggregateTypes.Memory];

@@ -1,9 +1,6 @@
 using EventStore.Errors;
 using EventStore.Events;
-using EventStore.Journal;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
 namespace EventStore.Projections;
@@ -22,8 +19,9 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     where TModel : IReadModel, new()
 {
     private readonly IPersistentState<ProjectionState<TModel>> _state;
-    private EventJournal _journal = null!;
-    private ProjectionOptions _options = null!;
+    private readonly ProjectionSource _source;
+    private readonly ProjectionOptions _options;
+    private readonly ILogger _logger;
     private int _unsaved;
     private bool _dirty;
     private DateTimeOffset _savedAt;
@@ -35,8 +33,12 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     /// <summary>The longest wait between two retries of a stuck projection (or the flush interval, if longer).</summary>
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
 
-    /// <summary>Creates the grain over its persisted state.</summary>
-    protected ProjectionGrain(IPersistentState<ProjectionState<TModel>> state) => _state = state;
+    /// <summary>Creates the grain over its persisted state and the journal's reads (registered with the projections).</summary>
+    protected ProjectionGrain(IPersistentState<ProjectionState<TModel>> state, ProjectionSource source)
+    {
+        (_state, _source, _options) = (state, source, source.Options);
+        _logger = source.LoggerFor(GetType());
+    }
 
     /// <summary>The aggregate types whose events the model folds.</summary>
     protected abstract IReadOnlyList<string> AggregateTypes { get; }
@@ -45,15 +47,13 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     protected TModel Model => _state.State.Model;
 
     /// <summary>The current time.</summary>
-    protected DateTimeOffset Now => (ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
+    protected DateTimeOffset Now => _source.Now;
 
     private long Checkpoint => _state.State.Checkpoint;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _journal = ServiceProvider.GetRequiredService<EventJournal>();
-        _options = ServiceProvider.GetRequiredService<IOptions<ProjectionOptions>>().Value;
         _savedAt = Now;
         if (_state.State.ModelVersion != TModel.ShapeVersion) StartOver();
         await CatchUpToHead();
@@ -72,9 +72,9 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     /// <inheritdoc />
     public async Task<ProjectionStatus> GetStatus()
     {
-        var head = await _journal.Reader.GetHeadPositionAsync();
+        var head = await _source.GetHeadPositionAsync();
         var lagMs = 0L;
-        if (head > Checkpoint && await _journal.Reader.GetTimestampAtAsync(Checkpoint + 1) is { } oldestUnapplied)
+        if (head > Checkpoint && await _source.GetTimestampAtAsync(Checkpoint + 1) is { } oldestUnapplied)
             lagMs = Math.Max(0, Now.ToUnixTimeMilliseconds() - oldestUnapplied);
         return new ProjectionStatus(GetType().Name, Checkpoint, head, Math.Max(0, head - Checkpoint), lagMs, _problem);
     }
@@ -127,7 +127,7 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
 
     private async Task CatchUpToHead()
     {
-        var head = await _journal.Reader.GetHeadPositionAsync();
+        var head = await _source.GetHeadPositionAsync();
         await CatchUpTo(head);
     }
 
@@ -142,8 +142,8 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
         {
             while (Checkpoint < position)
             {
-                LogReading(Logger, GetType().Name, Checkpoint + 1, position);
-                var page = await _journal.Reader.ReadRangeAsync(Checkpoint + 1, position, AggregateTypes, _options.CatchUpPageSize);
+                LogReading(_logger, GetType().Name, Checkpoint + 1, position);
+                var page = await _source.ReadRangeAsync(Checkpoint + 1, position, AggregateTypes, _options.CatchUpPageSize);
                 foreach (var envelope in page) Apply(envelope);
                 if (page.Count < _options.CatchUpPageSize) Advance(position);
             }
@@ -164,7 +164,7 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     /// <summary>A saved model of another shape version means something else: fold the journal again from position 0.</summary>
     private void StartOver()
     {
-        if (_state.State.Checkpoint > 0) LogShapeChanged(Logger, GetType().Name, _state.State.ModelVersion, TModel.ShapeVersion, _state.State.Checkpoint);
+        if (_state.State.Checkpoint > 0) LogShapeChanged(_logger, GetType().Name, _state.State.ModelVersion, TModel.ShapeVersion, _state.State.Checkpoint);
         _state.State = new ProjectionState<TModel> { ModelVersion = TModel.ShapeVersion };
         _dirty = true;
     }
@@ -177,7 +177,7 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
         _retryAt = Now + _retryDelay;
         if (same) return;
         (_problem, _stuckAt) = (problem.Message, problem.Position);
-        LogStuck(Logger, problem, GetType().Name, problem.Position);
+        LogStuck(_logger, problem, GetType().Name, problem.Position);
     }
 
     /// <summary>Caught up without a problem: if it was stuck, say once that it no longer is.</summary>
@@ -185,7 +185,7 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     {
         if (_problem is null) return;
         (_problem, _retryDelay) = (null, TimeSpan.Zero);
-        LogRecovered(Logger, GetType().Name, _stuckAt, Checkpoint);
+        LogRecovered(_logger, GetType().Name, _stuckAt, Checkpoint);
     }
 
     private void Apply(EventEnvelope envelope)
@@ -195,7 +195,7 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
             if (!unreadable.IsUnknownType)
                 throw new UnreadableEventException(envelope.Position, envelope.Id, envelope.Type, envelope.AggregateId, unreadable.Problem);
             // A type this version does not know cannot change this version's read model: skip it (a rebuild after an upgrade applies it).
-            LogSkipped(Logger, GetType().Name, envelope.Position, envelope.Type);
+            LogSkipped(_logger, GetType().Name, envelope.Position, envelope.Type);
         }
         else
         {
@@ -218,8 +218,6 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
         _state.State.Checkpoint = position;
         _dirty = true;
     }
-
-    private ILogger Logger => ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(GetType());
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Projection} is stuck before position {Position} and retries, backing off, until the row can be applied")]
     private static partial void LogStuck(ILogger logger, Exception exception, string projection, long position);

@@ -6,8 +6,8 @@ namespace EventStore.Projections;
 [ImplicitStreamSubscription(ProjectionStreams.Namespace)]
 [GrainType("projection-task-history")]
 public sealed class TaskHistoryProjectionGrain(
-    [PersistentState("task-history", ProjectionStorage.Name)] IPersistentState<ProjectionState<TaskHistoryModel>> state)
-    : ProjectionGrain<TaskHistoryModel>(state), ITaskHistoryProjection
+    [PersistentState("task-history", ProjectionStorage.Name)] IPersistentState<ProjectionState<TaskHistoryModel>> state, ProjectionSource source)
+    : ProjectionGrain<TaskHistoryModel>(state, source), ITaskHistoryProjection
 {
     /// <inheritdoc />
     protected override IReadOnlyList<string> AggregateTypes { get; } = [Events.AggregateTypes.Task];
