@@ -14,7 +14,7 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 });
 
 var silo = builder.Configuration.GetSection("EventStore:Silo");
-builder.Services.Configure<SqliteJournalOptions>(builder.Configuration.GetSection("EventStore:Journal"));
+builder.Services.Configure<JournalOptions>(builder.Configuration.GetSection("EventStore:Journal"));
 builder.UseOrleans(orleans => orleans
     .UseLocalhostClustering(
         siloPort: silo.GetValue("SiloPort", 11111),

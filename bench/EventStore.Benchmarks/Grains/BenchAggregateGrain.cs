@@ -42,12 +42,12 @@ public interface IBenchAggregateGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// The benchmark's aggregate: a plain <c>JournaledGrain</c> on <see cref="SqliteJournalLogConsistencyProvider"/>,
+/// The benchmark's aggregate: a plain <c>JournaledGrain</c> on <see cref="JournalLogConsistencyProvider"/>,
 /// shaped like the product's aggregates (validate, raise conditionally, return after commit), with a
 /// payload of a fixed size. Its aggregate type in the journal is its grain type, <c>bench-aggregate</c>.
 /// </summary>
 [GrainType("bench-aggregate")]
-[LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]
+[LogConsistencyProvider(ProviderName = JournalLogConsistencyProvider.ProviderName)]
 public sealed class BenchAggregateGrain : JournaledGrain<BenchView, EventEnvelope>, IBenchAggregateGrain
 {
     private string Id => this.GetPrimaryKeyString();

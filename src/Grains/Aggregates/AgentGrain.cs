@@ -7,7 +7,7 @@ namespace EventStore.Aggregates;
 
 /// <summary>One agent: spawned, started, assigned tasks, completing them, failing or stopping.</summary>
 [GrainType(AggregateTypes.Agent)]
-[LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]
+[LogConsistencyProvider(ProviderName = JournalLogConsistencyProvider.ProviderName)]
 public sealed class AgentGrain(CommandJournal journal) : AggregateGrain<AgentView>(journal), IAgentGrain
 {
     /// <inheritdoc />

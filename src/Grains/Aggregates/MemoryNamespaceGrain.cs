@@ -7,7 +7,7 @@ namespace EventStore.Aggregates;
 
 /// <summary>One memory namespace: keys stored, read, deleted and expired.</summary>
 [GrainType(AggregateTypes.Memory)]
-[LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]
+[LogConsistencyProvider(ProviderName = JournalLogConsistencyProvider.ProviderName)]
 public sealed class MemoryNamespaceGrain(CommandJournal journal) : AggregateGrain<MemoryNamespaceView>(journal), IMemoryNamespaceGrain
 {
     /// <inheritdoc />

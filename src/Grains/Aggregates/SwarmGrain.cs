@@ -7,7 +7,7 @@ namespace EventStore.Aggregates;
 
 /// <summary>One swarm: initialized, scaled, moved through phases, reaching milestones, terminated.</summary>
 [GrainType(AggregateTypes.Swarm)]
-[LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]
+[LogConsistencyProvider(ProviderName = JournalLogConsistencyProvider.ProviderName)]
 public sealed class SwarmGrain(CommandJournal journal) : AggregateGrain<SwarmView>(journal), ISwarmGrain
 {
     /// <summary>The most agents a swarm may be initialized with.</summary>

@@ -8,7 +8,7 @@ namespace EventStore.Aggregates;
 
 /// <summary>One task: created, queued, started, then completed, failed (and retried) or blocked.</summary>
 [GrainType(AggregateTypes.Task)]
-[LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]
+[LogConsistencyProvider(ProviderName = JournalLogConsistencyProvider.ProviderName)]
 public sealed class TaskGrain(CommandJournal journal) : AggregateGrain<TaskView>(journal), ITaskGrain
 {
     /// <inheritdoc />

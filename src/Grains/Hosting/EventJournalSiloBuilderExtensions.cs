@@ -18,26 +18,26 @@ public static class EventJournalSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the SQLite event journal, its log-consistency provider
-    /// (<see cref="SqliteJournalLogConsistencyProvider.ProviderName"/>) and the <see cref="IEventStore"/> service. The schema is created and the
+    /// (<see cref="JournalLogConsistencyProvider.ProviderName"/>) and the <see cref="IEventStore"/> service. The schema is created and the
     /// group-commit writer started when the silo starts; queued appends are committed when it stops.
     /// When the silo is ready it logs one line naming the journal, its durability and the silo's endpoints.
     /// </summary>
-    public static ISiloBuilder AddSqliteEventJournal(this ISiloBuilder builder, Action<SqliteJournalOptions>? configure = null)
+    public static ISiloBuilder AddSqliteEventJournal(this ISiloBuilder builder, Action<JournalOptions>? configure = null)
     {
-        var options = builder.Services.AddOptions<SqliteJournalOptions>();
+        var options = builder.Services.AddOptions<JournalOptions>();
         if (configure is not null) options.Configure(configure);
 
-        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value);
-        builder.Services.TryAddSingleton(sp => new EventPayloadSerializer(new EventTypeRegistry(sp.GetRequiredService<SqliteJournalOptions>().EventAssemblies)));
+        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<JournalOptions>>().Value);
+        builder.Services.TryAddSingleton(sp => new EventPayloadSerializer(new EventTypeRegistry(sp.GetRequiredService<JournalOptions>().EventAssemblies)));
         builder.Services.TryAddSingleton<IJournalBackend>(sp =>
-            new SqliteJournalBackend(sp.GetRequiredService<SqliteJournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>()));
-        builder.Services.TryAddSingleton(sp => new EventJournal(sp.GetRequiredService<SqliteJournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>(),
+            new SqliteJournalBackend(sp.GetRequiredService<JournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>()));
+        builder.Services.TryAddSingleton(sp => new EventJournal(sp.GetRequiredService<JournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>(),
             sp.GetRequiredService<IJournalBackend>(), sp.GetRequiredService<ILogger<EventJournal>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(sp => new CommandJournal(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalLifecycle>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadyLog>());
-        builder.Services.AddKeyedSingleton<ILogViewAdaptorFactory>(SqliteJournalLogConsistencyProvider.ProviderName,
-            (sp, _) => new SqliteJournalLogConsistencyProvider(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<Serializer>()));
+        builder.Services.AddKeyedSingleton<ILogViewAdaptorFactory>(JournalLogConsistencyProvider.ProviderName,
+            (sp, _) => new JournalLogConsistencyProvider(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<Serializer>()));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IEventStore, SqliteEventStore>();
         builder.Services.TryAddSingleton<Factory<IGrainContext, ILogConsistencyProtocolServices>>(sp =>

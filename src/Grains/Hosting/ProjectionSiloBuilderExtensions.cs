@@ -30,7 +30,7 @@ public static class ProjectionSiloBuilderExtensions
                 streams.ConfigurePartitioning(1); // one stream: one queue to pull
                 streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = options.StreamPullInterval));
             });
-        builder.AddSqliteGrainStorage(ProjectionStorage.Name, sp => sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value.DatabasePath);
+        builder.AddSqliteGrainStorage(ProjectionStorage.Name, sp => sp.GetRequiredService<IOptions<JournalOptions>>().Value.DatabasePath);
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalStreamPublisher>();
         builder.Services.TryAddSingleton(sp => new ProjectionSource(sp.GetRequiredService<EventJournal>().Reader, sp.GetRequiredService<IOptions<ProjectionOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));

@@ -19,7 +19,7 @@ internal sealed partial class EventJournal : IDisposable
     private readonly Lazy<GroupCommitWriter> _writer;
     private readonly TimeProvider _clock;
 
-    public EventJournal(SqliteJournalOptions options, EventPayloadSerializer serializer, IJournalBackend backend, ILogger<EventJournal> logger, TimeProvider? clock = null)
+    public EventJournal(JournalOptions options, EventPayloadSerializer serializer, IJournalBackend backend, ILogger<EventJournal> logger, TimeProvider? clock = null)
     {
         options.Validate();
         (Options, Serializer, _backend, _logger, _clock) = (options, serializer, backend, logger, clock ?? TimeProvider.System);
@@ -27,7 +27,7 @@ internal sealed partial class EventJournal : IDisposable
         _writer = new Lazy<GroupCommitWriter>(StartWriter);
     }
 
-    public SqliteJournalOptions Options { get; }
+    public JournalOptions Options { get; }
 
     public EventPayloadSerializer Serializer { get; }
 
@@ -58,13 +58,13 @@ internal sealed partial class EventJournal : IDisposable
     /// <summary>Creates the schema if needed and starts the writer. Called at silo start; idempotent.</summary>
     public void Start() => _ = _writer.Value;
 
-    /// <summary>A deadline <see cref="SqliteJournalOptions.AppendTimeout"/> from now: the budget of one append operation.</summary>
+    /// <summary>A deadline <see cref="JournalOptions.AppendTimeout"/> from now: the budget of one append operation.</summary>
     public JournalDeadline NewDeadline() => JournalDeadline.After(Options.AppendTimeout, _clock);
 
     /// <summary>Appends events to a stream if it is still at the expected version; completes after COMMIT.</summary>
     /// <remarks>
     /// An append not taken by the writer by <paramref name="deadline"/> (by default the ambient one of the
-    /// operation, else <see cref="SqliteJournalOptions.AppendTimeout"/> from now) is withdrawn and fails;
+    /// operation, else <see cref="JournalOptions.AppendTimeout"/> from now) is withdrawn and fails;
     /// one already taken is always seen through. An append over the queue's limits is refused at once.
     /// </remarks>
     public Task<AppendOutcome> AppendAsync(StreamAppend append, JournalDeadline? deadline = null) =>

@@ -3,7 +3,7 @@ namespace EventStore.Journal;
 /// <summary>
 /// When one append operation stops waiting for the journal: set once per grain command or store
 /// append, and shared by all its attempts, so that the caller hears the journal's own error well
-/// before Orleans' response timeout (see <see cref="SqliteJournalOptions.AppendTimeout"/>).
+/// before Orleans' response timeout (see <see cref="JournalOptions.AppendTimeout"/>).
 /// </summary>
 internal readonly record struct JournalDeadline(TimeProvider Clock, long Timestamp, TimeSpan Budget)
 {

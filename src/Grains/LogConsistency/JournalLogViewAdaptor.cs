@@ -294,7 +294,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         return events.Skip(1).ToList();
     }
 
-    /// <summary>Saves a snapshot once the view is <see cref="SqliteJournalOptions.SnapshotInterval"/> events past the last one; never waits for it.</summary>
+    /// <summary>Saves a snapshot once the view is <see cref="JournalOptions.SnapshotInterval"/> events past the last one; never waits for it.</summary>
     private void SnapshotIfDue()
     {
         var interval = _journal.Options.SnapshotInterval;
@@ -386,6 +386,6 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         }
     }
 
-    /// <summary>An entry waiting to be appended. Its deadline is the raising command's own (ambient) one, else <see cref="SqliteJournalOptions.AppendTimeout"/> from the raise.</summary>
+    /// <summary>An entry waiting to be appended. Its deadline is the raising command's own (ambient) one, else <see cref="JournalOptions.AppendTimeout"/> from the raise.</summary>
     private sealed record Submission(TEntry Entry, PendingEvent Event, long? ExpectedVersion, TaskCompletionSource<bool>? Promise, JournalDeadline Deadline);
 }

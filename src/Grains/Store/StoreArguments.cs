@@ -5,7 +5,7 @@ using EventStore.Journal;
 namespace EventStore.Store;
 
 /// <summary>Checks the arguments of the store's operations against the journal's limits; each failure names what is wrong.</summary>
-internal sealed class StoreArguments(SqliteJournalOptions options)
+internal sealed class StoreArguments(JournalOptions options)
 {
     private static readonly HashSet<string> BuiltInAggregateTypes = ["agent", "task", "memory", "swarm"];
 

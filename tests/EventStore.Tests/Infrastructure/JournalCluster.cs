@@ -27,7 +27,7 @@ public class JournalCluster : IAsyncLifetime
     public JournalFile Journal => new(DatabasePath);
 
     /// <summary>Journal settings on top of the test defaults.</summary>
-    protected virtual void ConfigureJournal(SqliteJournalOptions options) { }
+    protected virtual void ConfigureJournal(JournalOptions options) { }
 
     /// <summary>Projection settings on top of the defaults.</summary>
     protected virtual void ConfigureProjections(ProjectionOptions options) { }

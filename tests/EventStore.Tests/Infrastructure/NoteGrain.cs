@@ -6,7 +6,7 @@ using Orleans.Providers;
 
 namespace EventStore.Tests.Infrastructure;
 
-/// <summary>An application-defined event, registered through <c>SqliteJournalOptions.EventAssemblies</c>.</summary>
+/// <summary>An application-defined event, registered through <c>JournalOptions.EventAssemblies</c>.</summary>
 [EventType("test:note"), GenerateSerializer, Immutable]
 public sealed record NoteAdded(string Text) : IDomainEvent;
 
@@ -45,7 +45,7 @@ public interface INoteGrain : IGrainWithStringKey
 
 /// <summary>The grain behind <see cref="INoteGrain"/>: opting into the journal is the one attribute.</summary>
 [GrainType("note")]
-[LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]
+[LogConsistencyProvider(ProviderName = JournalLogConsistencyProvider.ProviderName)]
 public sealed class NoteGrain : JournaledGrain<NoteView, EventEnvelope>, INoteGrain
 {
     /// <inheritdoc />

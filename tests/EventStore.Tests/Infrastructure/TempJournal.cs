@@ -9,9 +9,9 @@ namespace EventStore.Tests.Infrastructure;
 /// <summary>The journal on its own, without Orleans, on a real file in a temporary folder; disposing it removes the file.</summary>
 internal sealed class TempJournal : IDisposable
 {
-    public TempJournal(Action<SqliteJournalOptions>? configure = null, TimeProvider? clock = null)
+    public TempJournal(Action<JournalOptions>? configure = null, TimeProvider? clock = null)
     {
-        var options = new SqliteJournalOptions { DatabasePath = Path, EventAssemblies = { typeof(NoteAdded).Assembly } };
+        var options = new JournalOptions { DatabasePath = Path, EventAssemblies = { typeof(NoteAdded).Assembly } };
         configure?.Invoke(options);
         var serializer = new EventPayloadSerializer(new EventTypeRegistry(options.EventAssemblies));
         Journal = new EventJournal(options, serializer, new SqliteJournalBackend(options, serializer), NullLogger<EventJournal>.Instance, clock);

@@ -27,7 +27,7 @@ public interface IUncodedNoteGrain : IGrainWithStringKey
 
 /// <summary>The grain behind <see cref="IUncodedNoteGrain"/>.</summary>
 [GrainType("uncoded-note")]
-[LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]
+[LogConsistencyProvider(ProviderName = JournalLogConsistencyProvider.ProviderName)]
 public sealed class UncodedNoteGrain : JournaledGrain<UncodedNotesView, EventEnvelope>, IUncodedNoteGrain
 {
     /// <inheritdoc />

@@ -22,7 +22,7 @@ public sealed class CommandRetryRaceTests : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        static void Configure(SqliteJournalOptions j) => (j.BusyTimeout, j.AppendTimeout) = (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
+        static void Configure(JournalOptions j) => (j.BusyTimeout, j.AppendTimeout) = (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
         _a = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "retry-a", serviceId: "retry-race-a",
             configureSilo: silo => silo.Services.AddSingleton<TimeProvider>(_clock));
         _b = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "retry-b", serviceId: "retry-race-b");

@@ -109,7 +109,7 @@ public sealed class FileSystemFaultTests(ITestOutputHelper output)
                 // through the journal's own connection factory (the same pool), 16 at once, returned last opened, last.
                 var reads = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => store.GetEvents(ledger)));
                 Assert.All(reads, events => Assert.Single(events));
-                var factory = new SqliteConnectionFactory(new SqliteJournalOptions { DatabasePath = path, BusyTimeout = busyTimeout });
+                var factory = new SqliteConnectionFactory(new JournalOptions { DatabasePath = path, BusyTimeout = busyTimeout });
                 var readers = Enumerable.Range(0, 16).Select(_ => factory.OpenReader()).ToList();
                 foreach (var reader in readers)
                 {

@@ -38,7 +38,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
 
     /// <summary>Starts a one-silo cluster on <paramref name="databasePath"/>; <paramref name="configureSilo"/> adds services first (a log provider, a clock…).</summary>
     public static async Task<ReliabilityCluster> StartAsync(
-        string databasePath, Action<SqliteJournalOptions>? journal = null, Action<ProjectionOptions>? projections = null,
+        string databasePath, Action<JournalOptions>? journal = null, Action<ProjectionOptions>? projections = null,
         string? clusterId = null, string serviceId = "event-store-reliability", Action<ISiloBuilder>? configureSilo = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);

@@ -33,7 +33,7 @@ public sealed class TwoClustersOnOneFile : IAsyncLifetime
     {
         // Both write the file: give the loser of the SQLite write lock time to wait for the winner's commit. Snapshots
         // every 5 events, so that both writers save snapshots of the same streams and rebuild from each other's.
-        static void Configure(SqliteJournalOptions j) => (j.BusyTimeout, j.AppendTimeout, j.SnapshotInterval) = (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), 5);
+        static void Configure(JournalOptions j) => (j.BusyTimeout, j.AppendTimeout, j.SnapshotInterval) = (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), 5);
         A = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "writer-a", serviceId: "reliability-writer-a");
         B = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "writer-b", serviceId: "reliability-writer-b");
     }

@@ -64,7 +64,7 @@ public sealed class AppendDeadlineTests : IDisposable
     [Fact]
     public void The_default_timeouts_leave_half_of_orleans_default_response_timeout()
     {
-        var defaults = new SqliteJournalOptions();
+        var defaults = new JournalOptions();
         defaults.ValidateAgainstResponseTimeout(new Orleans.Configuration.SiloMessagingOptions().ResponseTimeout);
         Assert.True(defaults.AppendTimeout + defaults.BusyTimeout <= TimeSpan.FromSeconds(15),
             $"AppendTimeout {defaults.AppendTimeout} + BusyTimeout {defaults.BusyTimeout} leave no room under the 30 s response timeout");

@@ -209,7 +209,7 @@ public sealed class JournalFolderBackupCluster(bool throughSymlink) : JournalClu
     public string BackupFolder { get; private set; } = "";
 
     /// <inheritdoc />
-    protected override void ConfigureJournal(SqliteJournalOptions options)
+    protected override void ConfigureJournal(JournalOptions options)
     {
         var folder = Path.GetDirectoryName(options.DatabasePath)!;
         BackupFolder = throughSymlink ? folder + "-link" : folder;
@@ -268,14 +268,14 @@ public sealed class BackupFolderSettingTests
     [InlineData("")]
     public void An_empty_backup_folder_is_refused_naming_the_setting(string folder)
     {
-        var error = Assert.Throws<ArgumentException>(() => new SqliteJournalOptions { BackupFolder = folder }.Validate());
+        var error = Assert.Throws<ArgumentException>(() => new JournalOptions { BackupFolder = folder }.Validate());
         Assert.Contains("EventStore:Journal:BackupFolder", error.Message);
     }
 
     [Fact]
     public void A_backup_folder_that_is_the_journal_file_is_refused_naming_the_setting()
     {
-        var options = new SqliteJournalOptions { DatabasePath = Path.Combine("data", "events.db") };
+        var options = new JournalOptions { DatabasePath = Path.Combine("data", "events.db") };
         options.BackupFolder = Path.GetFullPath(options.DatabasePath);
         var error = Assert.Throws<ArgumentException>(() => options.Validate());
         Assert.Contains("EventStore:Journal:BackupFolder", error.Message);

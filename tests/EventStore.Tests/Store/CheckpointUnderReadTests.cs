@@ -10,7 +10,7 @@ namespace EventStore.Tests.Store;
 public sealed class ShortBusyTimeoutCluster : JournalCluster
 {
     /// <inheritdoc />
-    protected override void ConfigureJournal(SqliteJournalOptions options) => options.BusyTimeout = TimeSpan.FromMilliseconds(200);
+    protected override void ConfigureJournal(JournalOptions options) => options.BusyTimeout = TimeSpan.FromMilliseconds(200);
 }
 
 [CollectionDefinition(Name)]

@@ -10,7 +10,7 @@ internal sealed class SqliteConnectionFactory
     private readonly JournalDurability _durability;
     private readonly string _busyTimeoutPragma;
 
-    public SqliteConnectionFactory(SqliteJournalOptions options)
+    public SqliteConnectionFactory(JournalOptions options)
     {
         DatabasePath = Path.GetFullPath(options.DatabasePath);
         _durability = options.Durability;

@@ -15,7 +15,7 @@ internal sealed class SqliteJournalBackend : IJournalBackend
     private readonly BackupFolder _backups;
     private readonly JournalDurability _durability;
 
-    public SqliteJournalBackend(SqliteJournalOptions options, EventPayloadSerializer serializer)
+    public SqliteJournalBackend(JournalOptions options, EventPayloadSerializer serializer)
     {
         _connections = new SqliteConnectionFactory(options);
         _backups = new BackupFolder(options.BackupFolder, _connections.DatabasePath);

@@ -17,8 +17,8 @@ public enum JournalDurability
     Normal,
 }
 
-/// <summary>Settings of the SQLite event journal. Bound from the <c>EventStore:Journal</c> configuration section by the silo.</summary>
-public sealed class SqliteJournalOptions
+/// <summary>Settings of the event journal. Bound from the <c>EventStore:Journal</c> configuration section by the silo.</summary>
+public sealed class JournalOptions
 {
     /// <summary>Path of the SQLite database file; its folder is created if missing. Default <c>data/events.db</c>.</summary>
     public string DatabasePath { get; set; } = Path.Combine("data", "events.db");

@@ -7,18 +7,18 @@ namespace EventStore.LogConsistency;
 
 /// <summary>
 /// The log-consistency provider that stores every event of a <c>JournaledGrain</c> as one row of the
-/// shared SQLite journal. Grains opt in with
-/// <c>[LogConsistencyProvider(ProviderName = SqliteJournalLogConsistencyProvider.ProviderName)]</c>.
+/// shared event journal (SQLite or PostgreSQL, the provider does not know which). Grains opt in with
+/// <c>[LogConsistencyProvider(ProviderName = JournalLogConsistencyProvider.ProviderName)]</c>.
 /// </summary>
-public sealed class SqliteJournalLogConsistencyProvider : ILogViewAdaptorFactory
+public sealed class JournalLogConsistencyProvider : ILogViewAdaptorFactory
 {
     /// <summary>The name the provider is registered under.</summary>
-    public const string ProviderName = "SqliteJournal";
+    public const string ProviderName = "EventJournal";
 
     private readonly EventJournal _journal;
     private readonly Serializer _serializer;
 
-    internal SqliteJournalLogConsistencyProvider(EventJournal journal, Serializer serializer) => (_journal, _serializer) = (journal, serializer);
+    internal JournalLogConsistencyProvider(EventJournal journal, Serializer serializer) => (_journal, _serializer) = (journal, serializer);
 
     /// <summary>Always false: the journal is the storage.</summary>
     public bool UsesStorageProvider => false;
