@@ -1,5 +1,6 @@
 using EventStore.Errors;
 using EventStore.Events;
+using EventStore.Journal;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 

@@ -1,4 +1,5 @@
 using EventStore.Events;
+using EventStore.Journal;
 using Orleans.Streams;
 
 namespace EventStore.Tests.Projections;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EventStore.Aggregates;
 using EventStore.Events;
+using EventStore.Journal;
 using EventStore.Projections;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;

@@ -1,7 +1,9 @@
-namespace EventStore.Events;
+using EventStore.Events;
+
+namespace EventStore.Journal;
 
 /// <summary>
-/// The events of one commit, as published on the journal stream. The commit covered every position
+/// The events of one commit, as published on the journal stream inside the cluster (silo side only). The commit covered every position
 /// from <see cref="FromPosition"/> to <see cref="ToPosition"/>; <see cref="Events"/> holds them in
 /// position order. A reader that has applied everything up to <c>FromPosition - 1</c> can apply this
 /// batch directly; one that finds a gap reads the missing positions from the journal first.
