@@ -39,7 +39,7 @@ public static class EventJournalSiloBuilderExtensions
         builder.Services.AddKeyedSingleton<ILogViewAdaptorFactory>(JournalLogConsistencyProvider.ProviderName,
             (sp, _) => new JournalLogConsistencyProvider(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<Serializer>()));
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<IEventStore, SqliteEventStore>();
+        builder.Services.TryAddSingleton<IEventStore, JournalEventStore>();
         builder.Services.TryAddSingleton<Factory<IGrainContext, ILogConsistencyProtocolServices>>(sp =>
         {
             var create = ActivatorUtilities.CreateFactory(typeof(JournalProtocolServices), [typeof(IGrainContext)]);

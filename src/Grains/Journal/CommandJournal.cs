@@ -32,10 +32,5 @@ public sealed class CommandJournal
     internal JournalDeadline NewDeadline() => _journal.NewDeadline();
 
     /// <summary>The receipt of the event stored under the request's id if it answers this request, null if there is none; throws if another request has that id.</summary>
-    internal async Task<EventReceipt?> FindEarlierReceipt(EventRequest request)
-    {
-        if (await _journal.FindStoredEventAsync(request.EventId) is not { } stored || !request.IsAnsweredBy(stored)) return null;
-        var e = stored.Envelope;
-        return new EventReceipt(e.Id, e.Type, e.AggregateId, e.Version, e.Position);
-    }
+    internal async Task<EventReceipt?> FindEarlierReceipt(EventRequest request) => (await _journal.FindEarlierAsync([request]))?[0];
 }

@@ -108,11 +108,22 @@ internal sealed partial class EventJournal : IDisposable
     public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string aggregateId, long afterVersion, long toVersion = long.MaxValue) =>
         Reader.ReadStreamAsync(aggregateId, afterVersion, toVersion);
 
-    /// <summary>The event with this id, if any.</summary>
-    public Task<EventEnvelope?> FindEventAsync(string eventId) => Reader.FindEventAsync(eventId);
-
-    /// <summary>The event with this id as stored (payload JSON and request fingerprint), if any.</summary>
-    public Task<StoredEvent?> FindStoredEventAsync(string eventId) => Reader.FindStoredEventAsync(eventId);
+    /// <summary>
+    /// The idempotency step of every append, of grains and of the store alike: if events are stored under
+    /// the ids of <paramref name="requests"/> and answer them (<see cref="EventRequest.IsAnsweredBy"/>), their
+    /// receipts; null if none of the ids is taken. Throws <see cref="DuplicateEventIdException"/> if an id is
+    /// another request's, or if only some of the requests are stored.
+    /// </summary>
+    public async Task<IReadOnlyList<Aggregates.EventReceipt>?> FindEarlierAsync(IReadOnlyList<EventRequest> requests)
+    {
+        var stored = new List<Aggregates.EventReceipt>(requests.Count);
+        foreach (var request in requests)
+            if (await Reader.FindStoredEventAsync(request.EventId) is { } found && request.IsAnsweredBy(found)) stored.Add(found.Receipt);
+        if (stored.Count == 0) return null;
+        if (stored.Count != requests.Count)
+            throw new DuplicateEventIdException(stored[0].EventId, $"only {stored.Count} of the {requests.Count} events of this append are stored already");
+        return stored;
+    }
 
     /// <summary>A consistent copy of the journal, written while appends go on (see the backend for where and how).</summary>
     public Task<BackupResult> BackupAsync(string fileName) => _backend.BackupAsync(fileName);

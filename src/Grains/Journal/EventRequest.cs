@@ -35,6 +35,10 @@ internal sealed record EventRequest(string EventId, string AggregateId, string A
     /// <summary>Any argument value is fingerprinted, even one the command goes on to refuse (NaN, say).</summary>
     private static readonly JsonSerializerOptions ArgumentsJsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
+    /// <summary>The request of an event prepared for an append to <paramref name="aggregateId"/>.</summary>
+    public static EventRequest Of(PendingEvent e, string aggregateId, string aggregateType) =>
+        new(e.Envelope.Id, aggregateId, aggregateType, e.Envelope.Type, e.Request ?? OfPayload(e.Envelope.Type, e.PayloadJson), e.PayloadJson);
+
     /// <summary>A command's caller-given arguments as JSON, for <see cref="OfCommand"/>.</summary>
     public static string ArgumentsJson(object?[] arguments) => JsonSerializer.Serialize(arguments, ArgumentsJsonOptions);
 
@@ -64,4 +68,8 @@ internal sealed record EventRequest(string EventId, string AggregateId, string A
 }
 
 /// <summary>An event as stored, with its payload's JSON and the fingerprint of the request that wrote it (null on older rows).</summary>
-internal sealed record StoredEvent(EventEnvelope Envelope, string PayloadJson, string? Fingerprint);
+internal sealed record StoredEvent(EventEnvelope Envelope, string PayloadJson, string? Fingerprint)
+{
+    /// <summary>The receipt its writer was given.</summary>
+    public Aggregates.EventReceipt Receipt => new(Envelope.Id, Envelope.Type, Envelope.AggregateId, Envelope.Version, Envelope.Position);
+}

@@ -17,12 +17,12 @@ public sealed class AppendDeadlineTests : IDisposable
     private static readonly TimeSpan AppendTimeout = TimeSpan.FromSeconds(10);
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private readonly TempJournal _temp;
-    private readonly SqliteEventStore _store;
+    private readonly JournalEventStore _store;
 
     public AppendDeadlineTests()
     {
         _temp = new TempJournal(o => o.AppendTimeout = AppendTimeout, _clock);
-        _store = new SqliteEventStore(_temp.Journal, _clock);
+        _store = new JournalEventStore(_temp.Journal, _clock);
     }
 
     private EventJournal Journal => _temp.Journal;

@@ -6,8 +6,8 @@ using EventStore.Journal;
 
 namespace EventStore.Store;
 
-/// <summary>The event store's operations over the SQLite journal.</summary>
-internal sealed class SqliteEventStore(EventJournal journal, TimeProvider clock) : IEventStore
+/// <summary>The event store's operations over the event journal, whatever its database.</summary>
+internal sealed class JournalEventStore(EventJournal journal, TimeProvider clock) : IEventStore
 {
     private const int MaxAttempts = 3;
     private const string DefaultSource = "event-store";
@@ -163,21 +163,10 @@ internal sealed class SqliteEventStore(EventJournal journal, TimeProvider clock)
     /// aggregate, type and payload), this append is a retry: the original receipts. If only some are, or with
     /// other content, it is a different append reusing ids: refused. If none are, null.
     /// </summary>
-    private async Task<AppendResult?> FindRetryAsync(string aggregateId, string aggregateType, IReadOnlyList<PendingEvent> pending)
-    {
-        var stored = new List<EventEnvelope>(pending.Count);
-        foreach (var e in pending)
-        {
-            if (await journal.FindStoredEventAsync(e.Envelope.Id) is not { } found) continue;
-            var request = new EventRequest(e.Envelope.Id, aggregateId, aggregateType, e.Envelope.Type,
-                e.Request ?? EventRequest.OfPayload(e.Envelope.Type, e.PayloadJson), e.PayloadJson);
-            if (request.IsAnsweredBy(found)) stored.Add(found.Envelope);
-        }
-        if (stored.Count == 0) return null;
-        if (stored.Count != pending.Count)
-            throw new DuplicateEventIdException(stored[0].Id, $"only {stored.Count} of the {pending.Count} events of this append are stored already");
-        return new AppendResult(aggregateId, stored.Select(Receipt).ToList(), WasRetry: true);
-    }
+    private async Task<AppendResult?> FindRetryAsync(string aggregateId, string aggregateType, IReadOnlyList<PendingEvent> pending) =>
+        await journal.FindEarlierAsync(pending.Select(e => EventRequest.Of(e, aggregateId, aggregateType)).ToList()) is { } receipts
+            ? new AppendResult(aggregateId, receipts, WasRetry: true)
+            : null;
 
     private static EventReceipt Receipt(EventEnvelope e) => new(e.Id, e.Type, e.AggregateId, e.Version, e.Position);
 }
