@@ -78,19 +78,7 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
         {
             var versionDecidedOn = State.Version;
             var payload = decide(State);
-            var envelope = new EventEnvelope(
-                Id: eventId ?? Guid.CreateVersion7().ToString(),
-                Type: "",
-                AggregateId: Id,
-                AggregateType: AggregateType,
-                Version: 0,
-                Position: 0,
-                Timestamp: Now.ToUnixTimeMilliseconds(),
-                Source: context?.Source ?? DefaultSource,
-                Payload: payload,
-                Metadata: context?.Metadata,
-                CausationId: context?.CausationId,
-                CorrelationId: context?.CorrelationId);
+            var envelope = _journal.Draft(Id, AggregateType, payload, context?.Source ?? DefaultSource, eventId, context);
             var decided = request is null ? null : request with { PayloadJson = _journal.Serialize(payload) };
             try
             {

@@ -25,6 +25,10 @@ public sealed class CommandJournal
     /// <summary>The stored name of an event type (its <see cref="EventTypeAttribute"/>), or its class name if unregistered.</summary>
     internal string TypeNameOf(Type eventType) => _journal.Serializer.Registry.TryGetName(eventType, out var name) ? name : eventType.Name;
 
+    /// <summary>A new event of the aggregate, to raise (see <see cref="EventJournal.Draft"/>).</summary>
+    internal EventEnvelope Draft(string aggregateId, string aggregateType, IDomainEvent payload, string source, string? eventId, CommandContext? context) =>
+        _journal.Draft(aggregateId, aggregateType, payload, source, eventId, metadata: context?.Metadata, causationId: context?.CausationId, correlationId: context?.CorrelationId);
+
     /// <summary>The payload as the journal stores it.</summary>
     internal string Serialize(IDomainEvent payload) => _journal.Serializer.Serialize(payload);
 

@@ -74,6 +74,16 @@ internal sealed partial class EventJournal : IDisposable
     internal Task<IDisposable> PauseWriterAsync() => _writer.Value.PauseAsync();
 
     /// <summary>
+    /// A new event of <paramref name="aggregateId"/>, not yet prepared: the only place an envelope is made
+    /// before its version and position exist (both 0 until committed). The id is new unless the caller chose
+    /// one, the time is now unless given.
+    /// </summary>
+    public EventEnvelope Draft(string aggregateId, string aggregateType, IDomainEvent payload, string source, string? eventId = null, long? timestamp = null,
+        IReadOnlyDictionary<string, string>? metadata = null, string? causationId = null, string? correlationId = null) =>
+        new(eventId ?? Guid.CreateVersion7().ToString(), "", aggregateId, aggregateType, Version: 0, Position: 0,
+            timestamp ?? _clock.GetUtcNow().ToUnixTimeMilliseconds(), source, payload, metadata, causationId, correlationId);
+
+    /// <summary>
     /// Serializes an event for the writer: names its type and refuses an unregistered type, a payload that
     /// names another aggregate than the stream it is appended to (<see cref="IStreamEvent"/>), or a payload
     /// over the limit. Every append, of grains and of the store, is prepared here.

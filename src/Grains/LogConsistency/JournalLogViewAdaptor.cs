@@ -121,9 +121,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         var draft = entry switch
         {
             EventEnvelope envelope => envelope,
-            IDomainEvent payload => new EventEnvelope(
-                Guid.CreateVersion7().ToString(), "", _aggregateId, _aggregateType, 0, 0,
-                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _aggregateId, payload, null, null, null),
+            IDomainEvent payload => _journal.Draft(_aggregateId, _aggregateType, payload, source: _aggregateId),
             _ => throw new UnknownEventTypeException(entry.GetType().FullName ?? entry.GetType().Name),
         };
         var arguments = (_host as ICommandArguments)?.ArgumentsOf(entry);

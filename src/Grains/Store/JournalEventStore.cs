@@ -143,19 +143,7 @@ internal sealed class JournalEventStore(EventJournal journal, TimeProvider clock
     {
         // An event of another aggregate type is refused as such, before the journal compares the ids in its payload.
         StoreArguments.EventBelongsTo(aggregateType, journal.Serializer.TypeNameOf(e.Payload), index);
-        return journal.Prepare(new EventEnvelope(
-            Id: e.Id ?? Guid.CreateVersion7().ToString(),
-            Type: "",
-            AggregateId: aggregateId,
-            AggregateType: aggregateType,
-            Version: 0,
-            Position: 0,
-            Timestamp: e.Timestamp ?? clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            Source: e.Source ?? DefaultSource,
-            Payload: e.Payload,
-            Metadata: e.Metadata,
-            CausationId: e.CausationId,
-            CorrelationId: e.CorrelationId));
+        return journal.Prepare(journal.Draft(aggregateId, aggregateType, e.Payload, e.Source ?? DefaultSource, e.Id, e.Timestamp, e.Metadata, e.CausationId, e.CorrelationId));
     }
 
     /// <summary>
