@@ -15,7 +15,7 @@ internal interface IJournalKit : IAsyncDisposable
     IJournalBatchStore OpenBatchStore();
 
     /// <summary>Completes once some connection waits for a lock held by another (where the database shows it; else at once).</summary>
-    Task WaitUntilAWriterWaitsForALockAsync();
+    Task WaitUntilAWriterWaitsForALockAsync(CancellationToken cancellation);
 
     /// <summary>The schema version recorded in the database.</summary>
     Task<long> RecordedSchemaVersionAsync();

@@ -254,7 +254,12 @@ public abstract class JournalConformance : IAsyncLifetime
         var late = Committed(Assert.IsType<AppendOutcome.Committed>(held.Append(TempJournal.NoteAppend("late", 0, "late-event"))));
 
         var others = Enumerable.Range(0, 10).Select(i => otherSilo.AppendAsync(TempJournal.NoteAppend($"early-{i}", 0))).ToArray();
-        await Kit.WaitUntilAWriterWaitsForALockAsync();
+        using (var waiting = new CancellationTokenSource())
+        {
+            // Either the other silo's writer waits for the open transaction (as it must), or its appends committed past it.
+            await Task.WhenAny(Task.WhenAll(others), Kit.WaitUntilAWriterWaitsForALockAsync(waiting.Token));
+            await waiting.CancelAsync();
+        }
         var pollsWhileHeld = follower.Polls;
         await follower.PolledAfterAsync(pollsWhileHeld);
         Assert.All(others, t => Assert.False(t.IsCompleted, "an append of another silo committed while an earlier position was still uncommitted"));

@@ -39,10 +39,11 @@ internal sealed class PostgresJournalKit(TempPostgresJournal temp) : IJournalKit
     public IJournalBatchStore OpenBatchStore() => temp.OpenBatchStore();
 
     /// <summary>Polls pg_stat_activity until a backend of this database waits for a lock (a heavyweight lock: a row or a transaction).</summary>
-    public async Task WaitUntilAWriterWaitsForALockAsync()
+    public async Task WaitUntilAWriterWaitsForALockAsync(CancellationToken cancellation)
     {
-        while ((long)(await temp.ScalarAsync("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))! == 0)
-            await Task.Delay(5);
+        while (!cancellation.IsCancellationRequested
+               && (long)(await temp.ScalarAsync("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))! == 0)
+            await Task.Delay(5, CancellationToken.None);
     }
 
     public async Task<long> RecordedSchemaVersionAsync() => (int)(await temp.ScalarAsync("SELECT version FROM journal_schema"))!;

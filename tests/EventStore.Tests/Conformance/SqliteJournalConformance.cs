@@ -35,7 +35,7 @@ internal sealed class SqliteJournalKit(bool previousSchema) : IJournalKit
     public IJournalBatchStore OpenBatchStore() => _temp.OpenBatchStore();
 
     /// <summary>SQLite shows no lock waits; a writer blocked by the held transaction simply has not committed yet.</summary>
-    public Task WaitUntilAWriterWaitsForALockAsync() => Task.CompletedTask;
+    public Task WaitUntilAWriterWaitsForALockAsync(CancellationToken cancellation) => Task.CompletedTask;
 
     public Task<long> RecordedSchemaVersionAsync()
     {
