@@ -18,6 +18,9 @@ namespace EventStore.Journal.Postgres;
 /// </remarks>
 internal sealed class PostgresJournalBackend : IJournalBackend, IDisposable
 {
+    /// <summary>How the writers' connections name themselves to the server (<c>pg_stat_activity.application_name</c>).</summary>
+    public const string WriterApplicationName = "event-journal-writer";
+
     private readonly NpgsqlDataSource _readers;
     private readonly NpgsqlDataSource _writer;
     private readonly TimeSpan _lockTimeout;
@@ -31,7 +34,7 @@ internal sealed class PostgresJournalBackend : IJournalBackend, IDisposable
         // A pooled connection is reset with DISCARD ALL when reused, which drops cached plans; readers skip it.
         _readers = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ToString()).Build();
         // The writer keeps one connection for its lifetime, with its prepared statements, never from the pool.
-        _writer = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString()).Build();
+        _writer = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = WriterApplicationName }.ToString()).Build();
         _lockTimeout = options.BusyTimeout;
         Reader = new PostgresJournalReader(_readers, new EventRowReader(serializer));
     }
