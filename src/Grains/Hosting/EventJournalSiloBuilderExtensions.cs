@@ -1,4 +1,5 @@
 using EventStore.Journal;
+using EventStore.Journal.Postgres;
 using EventStore.Journal.Sqlite;
 using EventStore.LogConsistency;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,24 +14,31 @@ using EventStore.Store;
 
 namespace EventStore.Hosting;
 
-/// <summary>Registers the SQLite event journal on a silo.</summary>
+/// <summary>Registers the event journal on a silo, on SQLite or PostgreSQL.</summary>
 public static class EventJournalSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the SQLite event journal, its log-consistency provider
+    /// The same as <see cref="AddEventJournal"/>: the journal's database is chosen by <see cref="JournalOptions.Provider"/>
+    /// (SQLite by default), whatever this method's name says.
+    /// </summary>
+    public static ISiloBuilder AddSqliteEventJournal(this ISiloBuilder builder, Action<JournalOptions>? configure = null) =>
+        builder.AddEventJournal(configure);
+
+    /// <summary>
+    /// Adds the event journal on the database chosen by <see cref="JournalOptions.Provider"/> (SQLite at
+    /// <see cref="JournalOptions.DatabasePath"/>, or PostgreSQL at <see cref="JournalOptions.ConnectionString"/>), its log-consistency provider
     /// (<see cref="JournalLogConsistencyProvider.ProviderName"/>) and the <see cref="IEventStore"/> service. The schema is created and the
     /// group-commit writer started when the silo starts; queued appends are committed when it stops.
     /// When the silo is ready it logs one line naming the journal, its durability and the silo's endpoints.
     /// </summary>
-    public static ISiloBuilder AddSqliteEventJournal(this ISiloBuilder builder, Action<JournalOptions>? configure = null)
+    public static ISiloBuilder AddEventJournal(this ISiloBuilder builder, Action<JournalOptions>? configure = null)
     {
         var options = builder.Services.AddOptions<JournalOptions>();
         if (configure is not null) options.Configure(configure);
 
         builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<JournalOptions>>().Value);
         builder.Services.TryAddSingleton(sp => new EventPayloadSerializer(new EventTypeRegistry(sp.GetRequiredService<JournalOptions>().EventAssemblies)));
-        builder.Services.TryAddSingleton<IJournalBackend>(sp =>
-            new SqliteJournalBackend(sp.GetRequiredService<JournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>()));
+        builder.Services.TryAddSingleton(sp => CreateBackend(sp.GetRequiredService<JournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>()));
         builder.Services.TryAddSingleton(sp => new EventJournal(sp.GetRequiredService<JournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>(),
             sp.GetRequiredService<IJournalBackend>(), sp.GetRequiredService<ILogger<EventJournal>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(sp => new CommandJournal(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<TimeProvider>()));
@@ -46,6 +54,14 @@ public static class EventJournalSiloBuilderExtensions
             return context => (ILogConsistencyProtocolServices)create(sp, [context]);
         });
         return builder;
+    }
+
+    private static IJournalBackend CreateBackend(JournalOptions options, EventPayloadSerializer serializer)
+    {
+        options.Validate();
+        return options.Provider == JournalProvider.Postgres
+            ? new PostgresJournalBackend(options, serializer)
+            : new SqliteJournalBackend(options, serializer);
     }
 
     /// <summary>Starts the journal before grains run and stops it after they are gone.</summary>

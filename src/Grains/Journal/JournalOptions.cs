@@ -17,9 +17,28 @@ public enum JournalDurability
     Normal,
 }
 
+/// <summary>Which database holds the journal.</summary>
+public enum JournalProvider
+{
+    /// <summary>One SQLite file (<see cref="JournalOptions.DatabasePath"/>), for one silo. The default.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL database (<see cref="JournalOptions.ConnectionString"/>), shared by every silo of a cluster.</summary>
+    Postgres,
+}
+
 /// <summary>Settings of the event journal. Bound from the <c>EventStore:Journal</c> configuration section by the silo.</summary>
 public sealed class JournalOptions
 {
+    /// <summary>Which database holds the journal. Default <see cref="JournalProvider.Sqlite"/>.</summary>
+    public JournalProvider Provider { get; set; } = JournalProvider.Sqlite;
+
+    /// <summary>
+    /// Npgsql connection string of the PostgreSQL database (required when <see cref="Provider"/> is
+    /// <see cref="JournalProvider.Postgres"/>, ignored otherwise). Logs name only its host, port and database.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
     /// <summary>Path of the SQLite database file; its folder is created if missing. Default <c>data/events.db</c>.</summary>
     public string DatabasePath { get; set; } = Path.Combine("data", "events.db");
 
@@ -33,7 +52,7 @@ public sealed class JournalOptions
     /// <summary>Durability of each commit. Default <see cref="JournalDurability.Full"/>.</summary>
     public JournalDurability Durability { get; set; } = JournalDurability.Full;
 
-    /// <summary>How long a statement waits for a lock held by another process before failing. Default 5 s.</summary>
+    /// <summary>How long a statement waits for a lock held by another process (another silo, on PostgreSQL) before failing. Default 5 s.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -103,6 +122,8 @@ public sealed class JournalOptions
     /// <summary>Throws if a setting is out of range, naming it.</summary>
     public void Validate()
     {
+        if (!Enum.IsDefined(Provider)) throw new ArgumentException($"EventStore:Journal:Provider must be {JournalProvider.Sqlite} or {JournalProvider.Postgres}.");
+        if (Provider == JournalProvider.Postgres) ValidateConnectionString();
         if (string.IsNullOrWhiteSpace(DatabasePath)) throw new ArgumentException("EventStore:Journal:DatabasePath must not be empty.");
         if (BackupFolder is not null && string.IsNullOrWhiteSpace(BackupFolder))
             throw new ArgumentException("EventStore:Journal:BackupFolder must not be empty; leave it unset for a 'backups' folder beside the journal file.");
@@ -120,5 +141,23 @@ public sealed class JournalOptions
         if (MaxFilterValues <= 0) throw new ArgumentException("EventStore:Journal:MaxFilterValues must be positive.");
         if (SnapshotInterval < 0) throw new ArgumentException("EventStore:Journal:SnapshotInterval must not be negative.");
         if (MaxSnapshotBytes <= 0) throw new ArgumentException("EventStore:Journal:MaxSnapshotBytes must be positive.");
+    }
+
+    /// <summary>Throws unless the connection string parses and names a host and a database; the message never repeats it (it may hold a password).</summary>
+    private void ValidateConnectionString()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+            throw new ArgumentException("EventStore:Journal:ConnectionString is required when EventStore:Journal:Provider is Postgres.");
+        Npgsql.NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
+        {
+            throw new ArgumentException("EventStore:Journal:ConnectionString is not a valid PostgreSQL (Npgsql) connection string.");
+        }
+        if (string.IsNullOrWhiteSpace(builder.Host) || string.IsNullOrWhiteSpace(builder.Database))
+            throw new ArgumentException("EventStore:Journal:ConnectionString must name a Host and a Database.");
     }
 }

@@ -9,14 +9,35 @@ namespace EventStore.Tests.Infrastructure;
 /// <summary>The journal on its own, without Orleans, on a real file in a temporary folder; disposing it removes the file.</summary>
 internal sealed class TempJournal : IDisposable
 {
-    public TempJournal(Action<JournalOptions>? configure = null, TimeProvider? clock = null)
+    private readonly List<EventJournal> _others = [];
+    private readonly JournalOptions _options;
+    private readonly EventPayloadSerializer _serializer;
+
+    /// <param name="configure">Settings of the journal.</param>
+    /// <param name="clock">The journal's clock.</param>
+    /// <param name="prepare">Runs on the file's path before the journal opens it (to lay down an older schema, say).</param>
+    public TempJournal(Action<JournalOptions>? configure = null, TimeProvider? clock = null, Action<string>? prepare = null)
     {
-        var options = new JournalOptions { DatabasePath = Path, EventAssemblies = { typeof(NoteAdded).Assembly } };
-        configure?.Invoke(options);
-        var serializer = new EventPayloadSerializer(new EventTypeRegistry(options.EventAssemblies));
-        Journal = new EventJournal(options, serializer, new SqliteJournalBackend(options, serializer), NullLogger<EventJournal>.Instance, clock);
+        _options = new JournalOptions { DatabasePath = Path, EventAssemblies = { typeof(NoteAdded).Assembly } };
+        configure?.Invoke(_options);
+        _serializer = new EventPayloadSerializer(new EventTypeRegistry(_options.EventAssemblies));
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        prepare?.Invoke(Path);
+        Journal = new EventJournal(_options, _serializer, new SqliteJournalBackend(_options, _serializer), NullLogger<EventJournal>.Instance, clock);
         Journal.Start();
     }
+
+    /// <summary>Another journal on the same file, started (as a second process would open it); disposed with this one.</summary>
+    public EventJournal OpenAnother()
+    {
+        var journal = new EventJournal(_options, _serializer, new SqliteJournalBackend(_options, _serializer), NullLogger<EventJournal>.Instance);
+        journal.Start();
+        _others.Add(journal);
+        return journal;
+    }
+
+    /// <summary>A batch store of its own on the file: the transaction side of a writer, driven by hand.</summary>
+    internal IJournalBatchStore OpenBatchStore() => new SqliteJournalBackend(_options, _serializer).CreateBatchStore();
 
     /// <summary>The journal file.</summary>
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eventstore-tests", $"{Guid.NewGuid():N}.db");
@@ -38,6 +59,7 @@ internal sealed class TempJournal : IDisposable
 
     public void Dispose()
     {
+        foreach (var other in _others) other.Dispose();
         Journal.Dispose();
         SqliteConnection.ClearAllPools();
         foreach (var file in Directory.GetFiles(System.IO.Path.GetDirectoryName(Path)!, System.IO.Path.GetFileName(Path) + "*")) System.IO.File.Delete(file);

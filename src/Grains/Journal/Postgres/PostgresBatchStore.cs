@@ -1,0 +1,220 @@
+using EventStore.Errors;
+using EventStore.Store;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EventStore.Journal.Postgres;
+
+/// <summary>
+/// The PostgreSQL side of the group-commit writer: one long-lived connection of its own with prepared
+/// statements and <c>synchronous_commit = on</c>, one transaction per batch, a savepoint per append.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Gapless positions in commit order.</b> A sequence or identity column is taken when the INSERT runs,
+/// not at COMMIT: a transaction holding position 101 can commit after one holding 102, and a reader that
+/// saw 102 and checkpointed it would never see 101 (rolled-back appends also leave holes). So positions
+/// come from one counter row instead: each append runs
+/// <c>UPDATE journal_head SET position = position + n RETURNING position</c> inside the batch's
+/// transaction and inside its own savepoint, and numbers its events up to the value returned. The row's
+/// lock is held until COMMIT, so the batches of every silo commit one after another in position order; a
+/// refused append rolls its savepoint back and with it its positions. Positions therefore rise strictly
+/// in commit order with no holes, and a reader following <c>position &gt; checkpoint</c> can never skip
+/// a transaction that commits late: there is none. The price is that commits are serialized across the
+/// cluster; group commit amortizes it over the whole batch (see DESIGN.md for the figures).
+/// </para>
+/// <para>
+/// The counter row is locked first in every batch (<see cref="PostgresJournalSql.LockHead"/>), before any
+/// snapshot row, so that two silos' writers always take their locks in the same order and never deadlock.
+/// </para>
+/// <para>
+/// Stream heads are read from the database for every append, never remembered: other silos write too.
+/// <c>UNIQUE(aggregate_id, version)</c> and <c>UNIQUE(id)</c> settle every race; a violation (SQLSTATE
+/// 23505) rolls the append's savepoint back and the head is read again to tell a version conflict from a
+/// taken event id.
+/// </para>
+/// </remarks>
+internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string location, TimeSpan lockTimeout) : IJournalBatchStore
+{
+    private NpgsqlConnection? _connection;
+    private NpgsqlTransaction? _transaction;
+    private NpgsqlCommand? _lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner;
+
+    public string Location => location;
+
+    public void Begin()
+    {
+        var connection = EnsureConnection();
+        _transaction = connection.BeginTransaction();
+        _lockHead!.ExecuteScalar();
+    }
+
+    public void Commit()
+    {
+        _transaction!.Commit();
+        _transaction.Dispose();
+        _transaction = null;
+    }
+
+    public void Abort() => CloseConnection(); // closing the connection rolls an open transaction back
+
+    public void Dispose() => CloseConnection();
+
+    /// <summary>
+    /// Writes one stream's events inside a savepoint, so that they land together or not at all and a
+    /// refusal leaves the transaction usable; returns an <see cref="AppendOutcome"/> or the exception that refused it.
+    /// </summary>
+    public object Append(StreamAppend append)
+    {
+        _savepoint!.ExecuteNonQuery();
+        try
+        {
+            var (actualVersion, actualType) = ReadHead(append.AggregateId);
+            if (actualType is not null && actualType != append.AggregateType)
+            {
+                _release!.ExecuteNonQuery();
+                return new InvalidCommandException("aggregateId",
+                    $"'{append.AggregateId}' is the id of a {actualType} stream; a {append.AggregateType} cannot use it");
+            }
+            if (actualVersion != append.ExpectedVersion)
+            {
+                _release!.ExecuteNonQuery();
+                return new AppendOutcome.VersionConflict(actualVersion);
+            }
+
+            _takePositions!.Parameters[0].Value = (long)append.Events.Count;
+            var firstPosition = (long)_takePositions.ExecuteScalar()! - append.Events.Count + 1;
+            var committed = new List<Events.EventEnvelope>(append.Events.Count);
+            foreach (var pending in append.Events)
+            {
+                var version = append.ExpectedVersion + committed.Count + 1;
+                var position = firstPosition + committed.Count;
+                Insert(append, pending, version, position);
+                committed.Add(pending.Envelope with
+                {
+                    AggregateId = append.AggregateId,
+                    AggregateType = append.AggregateType,
+                    Version = version,
+                    Position = position,
+                });
+            }
+            _release!.ExecuteNonQuery();
+            return new AppendOutcome.Committed(committed);
+        }
+        catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
+        {
+            // A version taken by another writer (another silo), or an event id already used.
+            _rollback!.ExecuteNonQuery();
+            _release!.ExecuteNonQuery();
+            var (actualVersion, _) = ReadHead(append.AggregateId);
+            return actualVersion != append.ExpectedVersion ? new AppendOutcome.VersionConflict(actualVersion) : DescribeDuplicate(append, ex);
+        }
+    }
+
+    public bool SaveSnapshot(Snapshot snapshot, SnapshotOwner owner)
+    {
+        using var command = new NpgsqlCommand(PostgresJournalSql.UpsertSnapshot(owner), _connection, _transaction);
+        var p = command.Parameters;
+        p.AddWithValue("aggregate_id", snapshot.AggregateId);
+        p.AddWithValue("aggregate_type", snapshot.AggregateType);
+        p.AddWithValue("version", snapshot.Version);
+        p.AddWithValue("state", snapshot.State);
+        p.AddWithValue("timestamp", snapshot.Timestamp);
+        return command.ExecuteNonQuery() > 0;
+    }
+
+    private (long Version, string? AggregateType) ReadHead(string aggregateId)
+    {
+        _selectHead!.Parameters[0].Value = aggregateId;
+        using var reader = _selectHead.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0, null);
+    }
+
+    private void Insert(StreamAppend append, PendingEvent pending, long version, long position)
+    {
+        var envelope = pending.Envelope;
+        var p = _insert!.Parameters;
+        p["position"].Value = position;
+        p["id"].Value = envelope.Id;
+        p["type"].Value = envelope.Type;
+        p["aggregate_id"].Value = append.AggregateId;
+        p["aggregate_type"].Value = append.AggregateType;
+        p["version"].Value = version;
+        p["timestamp"].Value = envelope.Timestamp;
+        p["source"].Value = envelope.Source;
+        p["payload"].Value = pending.PayloadJson;
+        p["metadata"].Value = (object?)pending.MetadataJson ?? DBNull.Value;
+        p["causation_id"].Value = (object?)envelope.CausationId ?? DBNull.Value;
+        p["correlation_id"].Value = (object?)envelope.CorrelationId ?? DBNull.Value;
+        p["request"].Value = (object?)pending.Request ?? DBNull.Value;
+        _insert.ExecuteNonQuery();
+    }
+
+    /// <summary>A constraint failed, and the head was checked, so an event id is taken: say which, and by what.</summary>
+    private Exception DescribeDuplicate(StreamAppend append, PostgresException violation)
+    {
+        var ids = append.Events.Select(e => e.Envelope.Id).ToList();
+        var twice = ids.GroupBy(id => id).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null) return new DuplicateEventIdException(twice.Key, "it appears twice in the same append");
+
+        foreach (var id in ids)
+        {
+            _selectIdOwner!.Parameters[0].Value = id;
+            using var reader = _selectIdOwner.ExecuteReader();
+            if (reader.Read())
+                return new DuplicateEventIdException(id, $"it is event version {reader.GetInt64(2)} of aggregate '{reader.GetString(1)}'");
+        }
+        return new JournalUnavailableException($"A constraint of the journal ({violation.ConstraintName ?? violation.SqlState}) refused the append to '{append.AggregateId}'.");
+    }
+
+    private NpgsqlConnection EnsureConnection()
+    {
+        if (_connection is not null) return _connection;
+        _connection = writerSource.OpenConnection();
+        using (var session = new NpgsqlCommand(PostgresJournalSql.SetSynchronousCommit, _connection)) session.ExecuteNonQuery();
+        using (var timeout = new NpgsqlCommand(PostgresJournalSql.SetLockTimeout, _connection))
+        {
+            timeout.Parameters.AddWithValue("milliseconds", ((long)lockTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            timeout.ExecuteNonQuery();
+        }
+
+        _lockHead = Prepare(PostgresJournalSql.LockHead);
+        _savepoint = Prepare(PostgresJournalSql.Savepoint);
+        _rollback = Prepare(PostgresJournalSql.RollbackToSavepoint);
+        _release = Prepare(PostgresJournalSql.ReleaseSavepoint);
+        _selectHead = Prepare(PostgresJournalSql.SelectStreamHead, ("aggregate_id", NpgsqlDbType.Text));
+        _takePositions = Prepare(PostgresJournalSql.TakePositions, ("count", NpgsqlDbType.Bigint));
+        _selectIdOwner = Prepare(PostgresJournalSql.SelectIdOwner, ("id", NpgsqlDbType.Text));
+        _insert = Prepare(PostgresJournalSql.InsertEvent,
+            ("position", NpgsqlDbType.Bigint), ("id", NpgsqlDbType.Text), ("type", NpgsqlDbType.Text), ("aggregate_id", NpgsqlDbType.Text),
+            ("aggregate_type", NpgsqlDbType.Text), ("version", NpgsqlDbType.Bigint), ("timestamp", NpgsqlDbType.Bigint), ("source", NpgsqlDbType.Text),
+            ("payload", NpgsqlDbType.Text), ("metadata", NpgsqlDbType.Text), ("causation_id", NpgsqlDbType.Text), ("correlation_id", NpgsqlDbType.Text),
+            ("request", NpgsqlDbType.Text));
+        return _connection;
+    }
+
+    /// <summary>A statement prepared on the writer's connection; it joins whatever transaction the connection is in.</summary>
+    private NpgsqlCommand Prepare(string sql, params (string Name, NpgsqlDbType Type)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, _connection);
+        foreach (var (name, type) in parameters) command.Parameters.Add(name, type);
+        command.Prepare();
+        return command;
+    }
+
+    private void CloseConnection()
+    {
+        foreach (var command in new[] { _lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner }) command?.Dispose();
+        (_lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner) = (null, null, null, null, null, null, null, null);
+        try
+        {
+            _transaction?.Dispose();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The connection is already broken; closing it below is all that is left to do.
+        }
+        _connection?.Dispose();
+        (_transaction, _connection) = (null, null);
+    }
+}

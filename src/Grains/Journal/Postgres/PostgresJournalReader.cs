@@ -1,0 +1,169 @@
+using System.Data;
+using EventStore.Events;
+using EventStore.Store;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EventStore.Journal.Postgres;
+
+/// <summary>
+/// Every read of the PostgreSQL journal, each on a pooled connection of its own beside the writer (READ
+/// COMMITTED: it sees committed events only, and never blocks the writer). Npgsql's reads are truly
+/// asynchronous, so nothing here holds a thread while the server works.
+/// </summary>
+internal sealed class PostgresJournalReader(NpgsqlDataSource source, EventRowReader rows) : IJournalReader
+{
+    /// <summary>The stream's events with <paramref name="afterVersion"/> &lt; version ≤ <paramref name="toVersion"/>, in version order.</summary>
+    public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string aggregateId, long afterVersion, long toVersion = long.MaxValue) =>
+        ReadEventsAsync(PostgresJournalSql.SelectStream, p =>
+        {
+            p.AddWithValue("aggregate_id", aggregateId);
+            p.AddWithValue("after_version", afterVersion);
+            p.AddWithValue("to_version", toVersion);
+        });
+
+    /// <summary>Up to <paramref name="limit"/> events from <paramref name="fromPosition"/>, optionally of one type only.</summary>
+    public Task<IReadOnlyList<EventEnvelope>> ReadFromPositionAsync(long fromPosition, int limit, string? eventType = null) =>
+        ReadEventsAsync(eventType is null ? PostgresJournalSql.SelectAllFrom : PostgresJournalSql.SelectByTypeFrom, p =>
+        {
+            p.AddWithValue("from", fromPosition);
+            p.AddWithValue("limit", (long)limit);
+            if (eventType is not null) p.AddWithValue("type", eventType);
+        });
+
+    /// <summary>Up to <paramref name="limit"/> events of the given aggregate types with positions in [<paramref name="fromPosition"/>, <paramref name="toPosition"/>].</summary>
+    public Task<IReadOnlyList<EventEnvelope>> ReadRangeAsync(long fromPosition, long toPosition, IReadOnlyList<string> aggregateTypes, int limit) =>
+        ReadEventsAsync(PostgresJournalSql.SelectRangeOfAggregateTypes, p =>
+        {
+            p.AddWithValue("from", fromPosition);
+            p.AddWithValue("to", toPosition);
+            p.AddWithValue("limit", (long)limit);
+            p.Add(TextArray("aggregate_types", aggregateTypes));
+        });
+
+    /// <summary>The position of the last committed event, 0 when the journal is empty.</summary>
+    public async Task<long> GetHeadPositionAsync()
+    {
+        await using var command = source.CreateCommand(PostgresJournalSql.HeadPosition);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The timestamp of the first event at or after <paramref name="position"/>, if any.</summary>
+    public async Task<long?> GetTimestampAtAsync(long position)
+    {
+        await using var command = source.CreateCommand(PostgresJournalSql.SelectTimestampAt);
+        command.Parameters.AddWithValue("position", position);
+        return await command.ExecuteScalarAsync() is long timestamp ? timestamp : null;
+    }
+
+    /// <summary>Events matching a validated filter; <paramref name="limit"/> -1 for none.</summary>
+    public Task<IReadOnlyList<EventEnvelope>> QueryAsync(EventFilter filter, long limit)
+    {
+        var (ids, types, eventTypes) = (filter.AggregateIds ?? [], filter.AggregateTypes ?? [], filter.EventTypes ?? []);
+        var sql = PostgresJournalSql.Query(ids.Count > 0, types.Count > 0, eventTypes.Count > 0, filter.After is not null, filter.Before is not null, filter.FromVersion is not null);
+        return ReadEventsAsync(sql, p =>
+        {
+            if (ids.Count > 0) p.Add(TextArray("aggregate_ids", ids));
+            if (types.Count > 0) p.Add(TextArray("aggregate_types", types));
+            if (eventTypes.Count > 0) p.Add(TextArray("types", eventTypes));
+            if (filter.After is { } after) p.AddWithValue("after", after);
+            if (filter.Before is { } before) p.AddWithValue("before", before);
+            if (filter.FromVersion is { } fromVersion) p.AddWithValue("from_version", fromVersion);
+            p.Add(new NpgsqlParameter("limit", NpgsqlDbType.Bigint) { Value = limit < 0 ? DBNull.Value : limit }); // LIMIT NULL: no limit
+            p.AddWithValue("offset", (long)(filter.Offset ?? 0));
+        });
+    }
+
+    /// <summary>The stream's last version, 0 if it has no event.</summary>
+    public async Task<long> GetStreamVersionAsync(string aggregateId)
+    {
+        await using var command = source.CreateCommand(PostgresJournalSql.SelectStreamVersion);
+        command.Parameters.AddWithValue("aggregate_id", aggregateId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The event with this id, if any.</summary>
+    public async Task<EventEnvelope?> FindEventAsync(string eventId) =>
+        (await ReadEventsAsync(PostgresJournalSql.SelectById, p => p.AddWithValue("id", eventId))).SingleOrDefault();
+
+    /// <summary>The event with this id as stored, with its payload JSON and request fingerprint, if any.</summary>
+    public async Task<StoredEvent?> FindStoredEventAsync(string eventId)
+    {
+        await using var command = source.CreateCommand(PostgresJournalSql.SelectStoredById);
+        command.Parameters.AddWithValue("id", eventId);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? new StoredEvent(rows.Read(reader), reader.GetString(8), reader.IsDBNull(12) ? null : reader.GetString(12)) : null;
+    }
+
+    /// <summary>The aggregate's snapshot in the table of <paramref name="owner"/>, if any.</summary>
+    public async Task<Snapshot?> GetSnapshotAsync(string aggregateId, SnapshotOwner owner)
+    {
+        await using var command = source.CreateCommand(PostgresJournalSql.SelectSnapshot(owner));
+        command.Parameters.AddWithValue("aggregate_id", aggregateId);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? new Snapshot(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4))
+            : null;
+    }
+
+    /// <summary>Counts of the journal, computed in one REPEATABLE READ, read-only transaction so they agree with each other.</summary>
+    public async Task<EventStoreStats> GetStatsAsync(long sizeBytes)
+    {
+        await using var connection = await source.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+        await using (var readOnly = new NpgsqlCommand(PostgresJournalSql.ReadOnly, connection, transaction)) await readOnly.ExecuteNonQueryAsync();
+        long total, aggregates, head;
+        long? oldest, newest;
+        await using (var totals = new NpgsqlCommand(PostgresJournalSql.StatsTotals, connection, transaction))
+        await using (var reader = await totals.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            (total, aggregates, head) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(4));
+            oldest = reader.IsDBNull(2) ? null : reader.GetInt64(2);
+            newest = reader.IsDBNull(3) ? null : reader.GetInt64(3);
+        }
+        var stats = new EventStoreStats
+        {
+            TotalEvents = total,
+            AggregateCount = aggregates,
+            OldestTimestamp = oldest,
+            NewestTimestamp = newest,
+            HeadPosition = head,
+            EventsByType = await CountsAsync(connection, transaction, PostgresJournalSql.StatsByType),
+            EventsByAggregateType = await CountsAsync(connection, transaction, PostgresJournalSql.StatsByAggregateType),
+            SnapshotCount = await ScalarAsync(connection, transaction, PostgresJournalSql.SnapshotCount),
+            AggregateSnapshotCount = await ScalarAsync(connection, transaction, PostgresJournalSql.GrainSnapshotCount),
+            JournalSizeBytes = sizeBytes,
+        };
+        await transaction.CommitAsync();
+        return stats;
+    }
+
+    private async Task<IReadOnlyList<EventEnvelope>> ReadEventsAsync(string sql, Action<NpgsqlParameterCollection> bind)
+    {
+        await using var command = source.CreateCommand(sql);
+        bind(command.Parameters);
+        await using var reader = await command.ExecuteReaderAsync();
+        var events = new List<EventEnvelope>();
+        while (await reader.ReadAsync()) events.Add(rows.Read(reader));
+        return events;
+    }
+
+    private static async Task<Dictionary<string, long>> CountsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync()) counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static NpgsqlParameter TextArray(string name, IReadOnlyList<string> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
+}

@@ -1,0 +1,194 @@
+namespace EventStore.Journal.Postgres;
+
+/// <summary>
+/// Every SQL statement of the PostgreSQL journal, in one place. The tables and columns are those of the
+/// SQLite journal (<c>SqliteJournalSql</c>), plus <c>journal_head</c>, the counter row that hands out
+/// gapless positions in commit order (see <see cref="PostgresBatchStore"/>), and <c>journal_schema</c>,
+/// the one row recording the schema version. Values are always parameters, never spliced into the text.
+/// </summary>
+internal static class PostgresJournalSql
+{
+    /// <summary>Numbered like the SQLite schema: 2 added <c>grain_snapshots</c>, 3 added <c>events.request</c>.</summary>
+    public const int SchemaVersion = 3;
+
+    /// <summary>Held (for the schema transaction only) while one silo creates or upgrades the schema, so two silos starting at once take turns.</summary>
+    public const long SchemaLockKey = 0x4576_656E_744A_726E; // "EventJrn"
+
+    public const string LockSchema = "SELECT pg_advisory_xact_lock(@key)";
+
+    /// <summary>The recorded schema version, or no row (and no table) in an empty database.</summary>
+    public const string SchemaTableExists = "SELECT to_regclass('journal_schema') IS NOT NULL";
+
+    public const string SelectSchemaVersion = "SELECT version FROM journal_schema";
+
+    /// <summary>Every table and index of the current schema, created where missing; safe on any earlier version.</summary>
+    public const string CreateSchema = """
+        CREATE TABLE IF NOT EXISTS journal_schema (
+            one_row boolean PRIMARY KEY DEFAULT true CHECK (one_row),
+            version integer NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS events (
+            position       bigint  PRIMARY KEY,
+            id             text    NOT NULL UNIQUE,
+            type           text    NOT NULL,
+            aggregate_id   text    NOT NULL,
+            aggregate_type text    NOT NULL,
+            version        bigint  NOT NULL CHECK (version > 0),
+            timestamp      bigint  NOT NULL,
+            source         text    NOT NULL,
+            payload        text    NOT NULL,
+            metadata       text,
+            causation_id   text,
+            correlation_id text,
+            request        text,
+            UNIQUE (aggregate_id, version)
+        );
+        CREATE INDEX IF NOT EXISTS idx_events_aggregate_type ON events (aggregate_type);
+        CREATE INDEX IF NOT EXISTS idx_events_type ON events (type);
+        CREATE INDEX IF NOT EXISTS idx_events_timestamp ON events (timestamp);
+        CREATE TABLE IF NOT EXISTS snapshots (
+            aggregate_id   text    PRIMARY KEY,
+            aggregate_type text    NOT NULL,
+            version        bigint  NOT NULL,
+            state          text    NOT NULL,
+            timestamp      bigint  NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS grain_snapshots (
+            aggregate_id   text    PRIMARY KEY,
+            aggregate_type text    NOT NULL,
+            version        bigint  NOT NULL,
+            state          text    NOT NULL,
+            timestamp      bigint  NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS journal_head (
+            one_row  boolean PRIMARY KEY DEFAULT true CHECK (one_row),
+            position bigint  NOT NULL
+        );
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS request text;
+        INSERT INTO journal_head (one_row, position) SELECT true, COALESCE(MAX(position), 0) FROM events
+        ON CONFLICT (one_row) DO NOTHING;
+        """;
+
+    public const string RecordSchemaVersion = """
+        INSERT INTO journal_schema (one_row, version) VALUES (true, @version)
+        ON CONFLICT (one_row) DO UPDATE SET version = excluded.version
+        """;
+
+    /// <summary>Makes every statement of the writer's session wait at most this long for a lock (milliseconds as text).</summary>
+    public const string SetLockTimeout = "SELECT set_config('lock_timeout', @milliseconds, false)";
+
+    /// <summary>Acknowledged means flushed to disk on the server, whatever the server's default is.</summary>
+    public const string SetSynchronousCommit = "SET synchronous_commit = on";
+
+    /// <summary>Taken first in every batch: the counter row's lock orders the batches of every silo, and nothing else is locked before it.</summary>
+    public const string LockHead = "SELECT position FROM journal_head FOR UPDATE";
+
+    /// <summary>Hands out the next <c>@count</c> positions; returns the last of them. Rolled back with the append's savepoint.</summary>
+    public const string TakePositions = "UPDATE journal_head SET position = position + @count RETURNING position";
+
+    public const string Savepoint = "SAVEPOINT append";
+
+    public const string RollbackToSavepoint = "ROLLBACK TO SAVEPOINT append";
+
+    public const string ReleaseSavepoint = "RELEASE SAVEPOINT append";
+
+    public const string Columns =
+        "position, id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id";
+
+    /// <summary>The stream's head: its last version and its aggregate type.</summary>
+    public const string SelectStreamHead =
+        "SELECT version, aggregate_type FROM events WHERE aggregate_id = @aggregate_id ORDER BY version DESC LIMIT 1";
+
+    public const string SelectStreamVersion = "SELECT COALESCE(MAX(version), 0) FROM events WHERE aggregate_id = @aggregate_id";
+
+    public const string InsertEvent = """
+        INSERT INTO events (position, id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id, request)
+        VALUES (@position, @id, @type, @aggregate_id, @aggregate_type, @version, @timestamp, @source, @payload, @metadata, @causation_id, @correlation_id, @request)
+        """;
+
+    public const string SelectStream =
+        $"SELECT {Columns} FROM events WHERE aggregate_id = @aggregate_id AND version > @after_version AND version <= @to_version ORDER BY version";
+
+    /// <summary>Who holds an event id: its aggregate and version.</summary>
+    public const string SelectIdOwner = "SELECT id, aggregate_id, version FROM events WHERE id = @id";
+
+    public const string SelectById = $"SELECT {Columns} FROM events WHERE id = @id";
+
+    /// <summary>The event with an id, and the fingerprint of the request that wrote it (the column after <see cref="Columns"/>).</summary>
+    public const string SelectStoredById = $"SELECT {Columns}, request FROM events WHERE id = @id";
+
+    public const string SelectAllFrom = $"SELECT {Columns} FROM events WHERE position >= @from ORDER BY position LIMIT @limit";
+
+    public const string SelectByTypeFrom = $"SELECT {Columns} FROM events WHERE type = @type AND position >= @from ORDER BY position LIMIT @limit";
+
+    /// <summary>Events of the given aggregate types (a text array) with positions in [@from, @to], in position order.</summary>
+    public const string SelectRangeOfAggregateTypes =
+        $"SELECT {Columns} FROM events WHERE position >= @from AND position <= @to AND aggregate_type = ANY(@aggregate_types) ORDER BY position LIMIT @limit";
+
+    /// <summary>The aggregate's snapshot in the table of <paramref name="owner"/>.</summary>
+    public static string SelectSnapshot(SnapshotOwner owner) => owner == SnapshotOwner.Grain ? SelectGrainSnapshot : SelectStoreSnapshot;
+
+    /// <summary>Stores a snapshot in the table of <paramref name="owner"/> unless a newer one is already there: the latest version wins.</summary>
+    public static string UpsertSnapshot(SnapshotOwner owner) => owner == SnapshotOwner.Grain ? UpsertGrainSnapshot : UpsertStoreSnapshot;
+
+    private const string SelectStoreSnapshot = "SELECT aggregate_id, aggregate_type, version, state, timestamp FROM snapshots WHERE aggregate_id = @aggregate_id";
+
+    private const string SelectGrainSnapshot = "SELECT aggregate_id, aggregate_type, version, state, timestamp FROM grain_snapshots WHERE aggregate_id = @aggregate_id";
+
+    private const string UpsertStoreSnapshot = """
+        INSERT INTO snapshots (aggregate_id, aggregate_type, version, state, timestamp)
+        VALUES (@aggregate_id, @aggregate_type, @version, @state, @timestamp)
+        ON CONFLICT (aggregate_id) DO UPDATE SET
+            aggregate_type = excluded.aggregate_type, version = excluded.version, state = excluded.state, timestamp = excluded.timestamp
+        WHERE excluded.version >= snapshots.version
+        """;
+
+    private const string UpsertGrainSnapshot = """
+        INSERT INTO grain_snapshots (aggregate_id, aggregate_type, version, state, timestamp)
+        VALUES (@aggregate_id, @aggregate_type, @version, @state, @timestamp)
+        ON CONFLICT (aggregate_id) DO UPDATE SET
+            aggregate_type = excluded.aggregate_type, version = excluded.version, state = excluded.state, timestamp = excluded.timestamp
+        WHERE excluded.version >= grain_snapshots.version
+        """;
+
+    /// <summary>Makes the stats transaction (REPEATABLE READ) read-only: one snapshot for every count.</summary>
+    public const string ReadOnly = "SET TRANSACTION READ ONLY";
+
+    public const string StatsTotals =
+        "SELECT COUNT(*), COUNT(DISTINCT aggregate_id), MIN(timestamp), MAX(timestamp), COALESCE(MAX(position), 0) FROM events";
+
+    public const string StatsByType = "SELECT type, COUNT(*) FROM events GROUP BY type";
+
+    public const string StatsByAggregateType = "SELECT aggregate_type, COUNT(*) FROM events GROUP BY aggregate_type";
+
+    public const string SnapshotCount = "SELECT COUNT(*) FROM snapshots";
+
+    public const string GrainSnapshotCount = "SELECT COUNT(*) FROM grain_snapshots";
+
+    public const string HeadPosition = "SELECT COALESCE(MAX(position), 0) FROM events";
+
+    public const string SelectTimestampAt = "SELECT timestamp FROM events WHERE position >= @position ORDER BY position LIMIT 1";
+
+    /// <summary>Bytes of every table of the journal with its indexes and TOAST data.</summary>
+    public const string SizeBytes = """
+        SELECT (pg_total_relation_size('events') + pg_total_relation_size('snapshots') + pg_total_relation_size('grain_snapshots')
+              + pg_total_relation_size('journal_head') + pg_total_relation_size('journal_schema'))::bigint
+        """;
+
+    /// <summary>
+    /// A filtered query in global order. Only conditions are composed; every value is bound as a
+    /// parameter (lists as text arrays). A NULL @limit means no limit.
+    /// </summary>
+    public static string Query(bool aggregateIds, bool aggregateTypes, bool eventTypes, bool after, bool before, bool fromVersion)
+    {
+        var conditions = new List<string>();
+        if (aggregateIds) conditions.Add("aggregate_id = ANY(@aggregate_ids)");
+        if (aggregateTypes) conditions.Add("aggregate_type = ANY(@aggregate_types)");
+        if (eventTypes) conditions.Add("type = ANY(@types)");
+        if (after) conditions.Add("timestamp >= @after");
+        if (before) conditions.Add("timestamp < @before");
+        if (fromVersion) conditions.Add("version >= @from_version");
+        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        return $"SELECT {Columns} FROM events{where} ORDER BY position LIMIT @limit OFFSET @offset";
+    }
+}
