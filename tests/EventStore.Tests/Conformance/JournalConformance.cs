@@ -41,18 +41,18 @@ public abstract class JournalConformance : IAsyncLifetime
 
         var committed = Assert.Single(Committed(await Journal.AppendAsync(new StreamAppend("stream-a", "test", 0, [pending]))));
 
-        foreach (var read in new[] { Assert.Single(await Journal.ReadStreamAsync("stream-a", 0)), (await Journal.FindEventAsync("event-1"))!, Assert.Single(await Journal.Reader.ReadFromPositionAsync(1, 10)) })
+        foreach (var read in new[] { Assert.Single(await Journal.ReadStreamAsync("stream-a", 0)), (await Journal.Reader.FindEventAsync("event-1"))!, Assert.Single(await Journal.Reader.ReadFromPositionAsync(1, 10)) })
         {
             Assert.Equal(("event-1", "test:note", "stream-a", "test", 1L, committed.Position), (read.Id, read.Type, read.AggregateId, read.AggregateType, read.Version, read.Position));
             Assert.Equal((1_764_000_000_123L, "source-x", "cause-1", "corr-1"), (read.Timestamp, read.Source, read.CausationId, read.CorrelationId));
             Assert.Equal(new NoteAdded("it's \"quoted\""), read.Payload);
             Assert.Equal(metadata, read.Metadata);
         }
-        var stored = (await Journal.FindStoredEventAsync("event-1"))!;
+        var stored = (await Journal.Reader.FindStoredEventAsync("event-1"))!;
         Assert.Equal(pending.PayloadJson, stored.PayloadJson);
         Assert.Equal(pending.Request, stored.Fingerprint);
         Assert.NotNull(stored.Fingerprint);
-        Assert.Null(await Journal.FindEventAsync("missing"));
+        Assert.Null(await Journal.Reader.FindEventAsync("missing"));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public abstract class JournalConformance : IAsyncLifetime
         var conflict = Assert.IsType<AppendOutcome.VersionConflict>(await Journal.AppendAsync(TempJournal.NoteAppend("stream-c", 1, "late")));
 
         Assert.Equal(2, conflict.ActualVersion);
-        Assert.Null(await Journal.FindEventAsync("late"));
+        Assert.Null(await Journal.Reader.FindEventAsync("late"));
         Assert.Equal(2, (await Journal.Reader.GetStatsAsync(0)).TotalEvents);
     }
 
@@ -104,7 +104,7 @@ public abstract class JournalConformance : IAsyncLifetime
 
         Assert.Contains("twice", twice.Message);
         Assert.Equal(0, await Journal.Reader.GetStreamVersionAsync("multi"));
-        foreach (var e in events.Take(2)) Assert.Null(await Journal.FindEventAsync(e.Envelope.Id));
+        foreach (var e in events.Take(2)) Assert.Null(await Journal.Reader.FindEventAsync(e.Envelope.Id));
         var next = Committed(await Journal.AppendAsync(TempJournal.NoteAppend("multi", 0, count: 2)));
         Assert.Equal([2L, 3], next.Select(e => e.Position)); // the refused appends left no hole
     }
@@ -281,12 +281,12 @@ public abstract class JournalConformance : IAsyncLifetime
         _kit = await CreateKitAsync(previousSchema: true);
 
         Assert.Equal(3, await Kit.RecordedSchemaVersionAsync());
-        var old = (await Journal.FindStoredEventAsync(OldEventId))!;
+        var old = (await Journal.Reader.FindStoredEventAsync(OldEventId))!;
         Assert.Equal(("old-stream", 1L, 1L, (string?)null), (old.Envelope.AggregateId, old.Envelope.Version, old.Envelope.Position, old.Fingerprint));
         var draft = new EventEnvelope("new-event", "", "old-stream", "test", 0, 0, 2, "test", new NoteAdded("new"), null, null, null);
         var next = Assert.Single(Committed(await Journal.AppendAsync(new StreamAppend("old-stream", "test", 1, [Journal.Prepare(draft)]))));
         Assert.Equal((2L, 2L), (next.Version, next.Position));
-        Assert.NotNull((await Journal.FindStoredEventAsync("new-event"))!.Fingerprint);
+        Assert.NotNull((await Journal.Reader.FindStoredEventAsync("new-event"))!.Fingerprint);
     }
 
     private static IReadOnlyList<EventEnvelope> Committed(object outcome) => Assert.IsType<AppendOutcome.Committed>(outcome).Events;
