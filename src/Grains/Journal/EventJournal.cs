@@ -53,7 +53,7 @@ internal sealed partial class EventJournal : IDisposable
     public long QueuedBytes => _writer.IsValueCreated ? _writer.Value.QueuedBytes : 0;
 
     /// <summary>Size of the journal's storage, in bytes.</summary>
-    public long SizeBytes => _backend.SizeBytes;
+    public Task<long> GetSizeBytesAsync() => _backend.GetSizeBytesAsync();
 
     /// <summary>Creates the schema if needed and starts the writer. Called at silo start; idempotent.</summary>
     public void Start() => _ = _writer.Value;

@@ -22,7 +22,7 @@ internal interface IJournalBackend
     IJournalBatchStore CreateBatchStore();
 
     /// <summary>Size of the journal's storage, in bytes.</summary>
-    long SizeBytes { get; }
+    Task<long> GetSizeBytesAsync();
 
     /// <summary>A consistent copy of the journal under a plain file name, or a clear refusal saying what to use instead.</summary>
     Task<BackupResult> BackupAsync(string fileName);

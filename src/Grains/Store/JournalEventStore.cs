@@ -112,7 +112,7 @@ internal sealed class JournalEventStore(EventJournal journal, TimeProvider clock
         return journal.Reader.GetSnapshotAsync(aggregateId, SnapshotOwner.Store);
     }
 
-    public Task<EventStoreStats> GetStatsAsync() => journal.Reader.GetStatsAsync(journal.SizeBytes);
+    public async Task<EventStoreStats> GetStatsAsync() => await journal.Reader.GetStatsAsync(await journal.GetSizeBytesAsync());
 
     public Task<BackupResult> BackupAsync(string fileName) => journal.BackupAsync(fileName);
 

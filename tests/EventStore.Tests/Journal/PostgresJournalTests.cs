@@ -67,7 +67,7 @@ public sealed class PostgresJournalTests
         Assert.Contains("pg_dump", error.Message);
         Assert.Contains("pg_basebackup", error.Message);
         Assert.Equal(new(false, 0, 0), checkpoint);
-        Assert.True(temp.Journal.SizeBytes > 0);
+        Assert.True(await temp.Journal.GetSizeBytesAsync() > 0);
     }
 
     [Fact]

@@ -84,13 +84,10 @@ internal sealed class PostgresJournalBackend : IJournalBackend, IDisposable
     public IJournalBatchStore CreateBatchStore() => new PostgresBatchStore(_writer, Description, _lockTimeout);
 
     /// <summary>Bytes of the journal's tables with their indexes (<c>pg_total_relation_size</c>).</summary>
-    public long SizeBytes
+    public async Task<long> GetSizeBytesAsync()
     {
-        get
-        {
-            using var command = _readers.CreateCommand(PostgresJournalSql.SizeBytes);
-            return (long)command.ExecuteScalar()!;
-        }
+        await using var command = _readers.CreateCommand(PostgresJournalSql.SizeBytes);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Refuses: a copy of a server database is taken with the server's own tools.</summary>

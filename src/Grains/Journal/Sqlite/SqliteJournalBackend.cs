@@ -35,7 +35,7 @@ internal sealed class SqliteJournalBackend : IJournalBackend
     public IJournalBatchStore CreateBatchStore() => new SqliteBatchStore(_connections);
 
     /// <summary>Size of the database file and its WAL, in bytes.</summary>
-    public long SizeBytes => FileSize(DatabasePath) + FileSize(DatabasePath + "-wal");
+    public Task<long> GetSizeBytesAsync() => Task.FromResult(FileSize(DatabasePath) + FileSize(DatabasePath + "-wal"));
 
     /// <summary>
     /// Copies the database with SQLite's online backup API while writes go on: the copy is the
