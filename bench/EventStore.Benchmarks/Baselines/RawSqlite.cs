@@ -1,46 +1,20 @@
 using EventStore.Benchmarks.Grains;
 using EventStore.Journal;
+using EventStore.Journal.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace EventStore.Benchmarks.Baselines;
 
 /// <summary>
 /// The raw SQLite baselines' access to the journal's schema, through Microsoft.Data.Sqlite and nothing else.
-/// The schema text is a copy of the product's (src/Grains/Journal/SqliteJournalSql.cs, schema version 1):
-/// it is data here, so that the baselines write exactly the table the product writes.
+/// The schema is the product's own (<see cref="SqliteJournalSql.CreateSchema"/>), so that the baselines write
+/// exactly the table the product writes.
 /// </summary>
 internal static class RawSqlite
 {
-    public const string CreateSchema = """
-        CREATE TABLE IF NOT EXISTS events (
-            position       INTEGER PRIMARY KEY AUTOINCREMENT,
-            id             TEXT    NOT NULL UNIQUE,
-            type           TEXT    NOT NULL,
-            aggregate_id   TEXT    NOT NULL,
-            aggregate_type TEXT    NOT NULL,
-            version        INTEGER NOT NULL CHECK (version > 0),
-            timestamp      INTEGER NOT NULL,
-            source         TEXT    NOT NULL,
-            payload        TEXT    NOT NULL,
-            metadata       TEXT,
-            causation_id   TEXT,
-            correlation_id TEXT,
-            UNIQUE (aggregate_id, version)
-        );
-        CREATE INDEX IF NOT EXISTS idx_events_aggregate_type ON events (aggregate_type);
-        CREATE INDEX IF NOT EXISTS idx_events_type ON events (type);
-        CREATE INDEX IF NOT EXISTS idx_events_timestamp ON events (timestamp);
-        CREATE TABLE IF NOT EXISTS snapshots (
-            aggregate_id   TEXT    PRIMARY KEY,
-            aggregate_type TEXT    NOT NULL,
-            version        INTEGER NOT NULL,
-            state          TEXT    NOT NULL,
-            timestamp      INTEGER NOT NULL
-        );
-        """;
+    public const string CreateSchema = SqliteJournalSql.CreateSchema;
 
-    public const string Columns =
-        "position, id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id";
+    public const string Columns = SqliteJournalSql.Columns;
 
     private const string Insert = """
         INSERT INTO events (id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id)
