@@ -15,6 +15,15 @@ public interface IJournalRows
     /// <summary>The names of the tables in the journal's database (its schema, on PostgreSQL).</summary>
     ISet<string> Tables();
 
+    /// <summary>
+    /// The first column of the first row of a query written in SQL both backends read alike (say
+    /// <c>SELECT MIN(timestamp) FROM events</c>); null when that is NULL.
+    /// </summary>
+    long? Long(string sql);
+
+    /// <summary>The journal's size as seen from outside: the file and its WAL on SQLite; the tables with their indexes and TOAST data on PostgreSQL.</summary>
+    long SizeBytes();
+
     /// <summary>Rows in the events table (of one aggregate if given).</summary>
     long Count(string? aggregateId = null);
 
@@ -41,6 +50,9 @@ public interface IJournalRows
 
     /// <summary>Rows of the <c>snapshots</c> table, only those whose aggregate type starts with <paramref name="aggregateTypePrefix"/> if given.</summary>
     long SnapshotRows(string? aggregateTypePrefix = null);
+
+    /// <summary>Rows of the <c>grain_snapshots</c> table.</summary>
+    long GrainSnapshotRows();
 
     /// <summary>Overwrites a grain's own snapshot row, as a bug or a bad disk could; returns the rows changed.</summary>
     int OverwriteSnapshot(string aggregateId, string state, long? version = null);

@@ -28,6 +28,23 @@ public sealed class JournalFile(string path) : IJournalRows
         return tables;
     }
 
+    /// <inheritdoc />
+    public long? Long(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <inheritdoc />
+    public long SizeBytes() => FileSize(path) + FileSize(path + "-wal");
+
+    /// <inheritdoc />
+    public long GrainSnapshotRows() => Scalar("SELECT COUNT(*) FROM grain_snapshots", null);
+
+    private static long FileSize(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
+
     /// <summary>Rows in the events table.</summary>
     public long Count(string? aggregateId = null) =>
         Scalar(aggregateId is null ? "SELECT COUNT(*) FROM events" : "SELECT COUNT(*) FROM events WHERE aggregate_id = $a", aggregateId);

@@ -26,6 +26,23 @@ public sealed class PostgresJournalRows(string connectionString) : IJournalRows
     }
 
     /// <inheritdoc />
+    public long? Long(string sql)
+    {
+        using var connection = Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <inheritdoc />
+    public long SizeBytes() => Scalar("""
+        SELECT (pg_total_relation_size('events') + pg_total_relation_size('snapshots') + pg_total_relation_size('grain_snapshots')
+              + pg_total_relation_size('journal_head') + pg_total_relation_size('journal_schema'))::bigint
+        """);
+
+    /// <inheritdoc />
+    public long GrainSnapshotRows() => Scalar("SELECT COUNT(*) FROM grain_snapshots");
+
+    /// <inheritdoc />
     public long Count(string? aggregateId = null) =>
         Scalar(aggregateId is null ? "SELECT COUNT(*) FROM events" : "SELECT COUNT(*) FROM events WHERE aggregate_id = @a", ("a", aggregateId));
 
