@@ -1,6 +1,9 @@
 using EventStore.Hosting;
 using EventStore.Journal;
+using EventStore.Journal.Postgres;
+using EventStore.Journal.Sqlite;
 using EventStore.Projections;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace EventStore.Tests.Infrastructure;
@@ -87,6 +90,10 @@ public class JournalCluster : IAsyncLifetime
             .AddEventStoreProjections(ConfigureProjections));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+        // The tests of both backends are the same code: make sure this cluster's journal is the one it claims to be.
+        var backend = _cluster.Silos[0].ServiceProvider.GetRequiredService<IJournalBackend>();
+        if (backend is not (PostgresJournalBackend or SqliteJournalBackend) || backend is PostgresJournalBackend != (Provider == JournalProvider.Postgres))
+            throw new InvalidOperationException($"The cluster was meant to run on {Provider} but its journal is {backend.GetType().Name}.");
     }
 
     private async Task StopAsync()

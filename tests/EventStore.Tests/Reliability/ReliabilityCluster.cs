@@ -88,6 +88,19 @@ public sealed class ReliabilityCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The journal database for <see cref="StartAsync"/>'s <c>postgres</c> on the given backend: a fresh PostgreSQL database
+    /// of the test run's server (its connection string), or null on SQLite, whose journal is the file.
+    /// </summary>
+    public static async Task<string?> NewPostgresDatabaseAsync(JournalProvider provider) =>
+        provider == JournalProvider.Postgres ? await PostgresServer.CreateDatabaseAsync("reliability") : null;
+
+    /// <summary>Drops a database made by <see cref="NewPostgresDatabaseAsync"/> (nothing on SQLite).</summary>
+    public static async Task DropPostgresDatabaseAsync(string? connectionString)
+    {
+        if (connectionString is not null) await PostgresServer.DropDatabaseAsync(connectionString);
+    }
+
     /// <summary>Deletes the folder of a journal made by <see cref="NewDatabasePath"/> (best effort).</summary>
     public static void DeleteFolder(string databasePath)
     {
