@@ -6,8 +6,7 @@ using static EventStore.Tests.Aggregates.AggregateTestKit;
 
 namespace EventStore.Tests.Aggregates;
 
-[Collection(SharedClusterCollection.Name)]
-public sealed class AgentLifecycleTests(JournalCluster cluster)
+public abstract class AgentLifecycleTests(JournalCluster cluster)
 {
     [Fact]
     public async Task An_agent_spawned_started_given_two_tasks_and_stopped_folds_every_step_and_rebuilds_the_same_from_the_journal()
@@ -168,3 +167,9 @@ public sealed class AgentLifecycleTests(JournalCluster cluster)
             (state.Lifecycle, state.Status, state.ErrorCount, state.LastError, state.StopReason));
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class AgentLifecycleTests_Sqlite(JournalCluster cluster) : AgentLifecycleTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class AgentLifecycleTests_Postgres(PostgresJournalCluster cluster) : AgentLifecycleTests(cluster);

@@ -8,8 +8,7 @@ namespace EventStore.Tests.Aggregates;
 /// Every bad command is refused with the right error, a message naming the problem, and no row written.
 /// Each case sets up its own fresh grains, then hands back the one bad command to run.
 /// </summary>
-[Collection(SharedClusterCollection.Name)]
-public sealed class BadInputTests(JournalCluster cluster)
+public abstract class BadInputTests(JournalCluster cluster)
 {
     /// <summary>The bad command, and the aggregate it targets when the message must name it.</summary>
     public sealed record Bad(Func<Task> Act, string? AggregateId = null);
@@ -305,3 +304,9 @@ public sealed class BadInputTests(JournalCluster cluster)
         return swarm;
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class BadInputTests_Sqlite(JournalCluster cluster) : BadInputTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class BadInputTests_Postgres(PostgresJournalCluster cluster) : BadInputTests(cluster);

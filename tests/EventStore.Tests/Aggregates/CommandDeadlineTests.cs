@@ -1,6 +1,7 @@
 using EventStore.Aggregates;
 using EventStore.Errors;
 using EventStore.Events;
+using EventStore.Journal;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
 using EventStore.Tests.Reliability;
@@ -10,16 +11,16 @@ using Microsoft.Extensions.Time.Testing;
 namespace EventStore.Tests.Aggregates;
 
 /// <summary>A grain command's attempts share one journal deadline, as a store append's do (see AppendDeadlineTests).</summary>
-public sealed class CommandDeadlineTests
+public abstract class CommandDeadlineTests(JournalProvider provider)
 {
     [Fact]
     public async Task A_command_that_loses_a_race_and_decides_again_shares_one_deadline_across_its_attempts()
     {
-        var path = ReliabilityCluster.NewDatabasePath();
+        var (path, postgres) = (ReliabilityCluster.NewDatabasePath(), await ReliabilityCluster.NewPostgresDatabaseAsync(provider));
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         try
         {
-            await using var cluster = await ReliabilityCluster.StartAsync(path, configureSilo: silo => silo.Services.AddSingleton<TimeProvider>(clock));
+            await using var cluster = await ReliabilityCluster.StartAsync(path, configureSilo: silo => silo.Services.AddSingleton<TimeProvider>(clock), postgres: postgres);
             var journal = cluster.SiloJournal;
             var id = Ids.New("agent");
             var agent = cluster.Client.GetGrain<IAgentGrain>(id);
@@ -53,6 +54,11 @@ public sealed class CommandDeadlineTests
         finally
         {
             ReliabilityCluster.DeleteFolder(path);
+            await ReliabilityCluster.DropPostgresDatabaseAsync(postgres);
         }
     }
 }
+
+public sealed class CommandDeadlineTests_Sqlite() : CommandDeadlineTests(JournalProvider.Sqlite);
+
+public sealed class CommandDeadlineTests_Postgres() : CommandDeadlineTests(JournalProvider.Postgres);

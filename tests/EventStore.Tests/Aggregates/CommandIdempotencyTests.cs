@@ -10,8 +10,7 @@ namespace EventStore.Tests.Aggregates;
 /// append: a repeat of the same request (same event type, same caller-given arguments) gets the original
 /// receipt, and another request under that id is refused; fields the grain derives (times, counts) do not count.
 /// </summary>
-[Collection(SharedClusterCollection.Name)]
-public sealed class CommandIdempotencyTests(JournalCluster cluster)
+public abstract class CommandIdempotencyTests(JournalCluster cluster)
 {
     [Fact]
     public async Task Reusing_an_event_id_for_the_same_command_with_other_arguments_is_refused_naming_the_id_and_writes_nothing()
@@ -95,3 +94,9 @@ public sealed class CommandIdempotencyTests(JournalCluster cluster)
         Assert.Single(cluster.Journal.Rows(id));
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class CommandIdempotencyTests_Sqlite(JournalCluster cluster) : CommandIdempotencyTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class CommandIdempotencyTests_Postgres(PostgresJournalCluster cluster) : CommandIdempotencyTests(cluster);

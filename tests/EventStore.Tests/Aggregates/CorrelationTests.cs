@@ -5,8 +5,7 @@ using EventStore.Tests.Infrastructure;
 
 namespace EventStore.Tests.Aggregates;
 
-[Collection(SharedClusterCollection.Name)]
-public sealed class CorrelationTests(JournalCluster cluster)
+public abstract class CorrelationTests(JournalCluster cluster)
 {
     /// <summary>One command per aggregate type, run with the given context on a fresh aggregate; returns its id.</summary>
     private async Task<string> RunFirstCommand(string aggregate, CommandContext? context)
@@ -236,3 +235,9 @@ public sealed class CorrelationTests(JournalCluster cluster)
         Assert.Equal(eventId, row.Id);
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class CorrelationTests_Sqlite(JournalCluster cluster) : CorrelationTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class CorrelationTests_Postgres(PostgresJournalCluster cluster) : CorrelationTests(cluster);

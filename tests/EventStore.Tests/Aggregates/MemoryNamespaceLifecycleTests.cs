@@ -6,8 +6,7 @@ using static EventStore.Tests.Aggregates.AggregateTestKit;
 
 namespace EventStore.Tests.Aggregates;
 
-[Collection(SharedClusterCollection.Name)]
-public sealed class MemoryNamespaceLifecycleTests(JournalCluster cluster)
+public abstract class MemoryNamespaceLifecycleTests(JournalCluster cluster)
 {
     [Fact]
     public async Task Keys_stored_read_overwritten_deleted_and_expired_fold_into_the_namespace_and_rebuild_the_same()
@@ -140,3 +139,9 @@ public sealed class MemoryNamespaceLifecycleTests(JournalCluster cluster)
         Assert.Equal((2L, 2L), (cluster.Journal.Count(nsA), cluster.Journal.Count(nsB)));
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class MemoryNamespaceLifecycleTests_Sqlite(JournalCluster cluster) : MemoryNamespaceLifecycleTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class MemoryNamespaceLifecycleTests_Postgres(PostgresJournalCluster cluster) : MemoryNamespaceLifecycleTests(cluster);

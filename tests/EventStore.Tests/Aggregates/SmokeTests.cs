@@ -3,8 +3,7 @@ using EventStore.Tests.Infrastructure;
 
 namespace EventStore.Tests.Aggregates;
 
-[Collection(SharedClusterCollection.Name)]
-public sealed class SmokeTests(JournalCluster cluster)
+public abstract class SmokeTests(JournalCluster cluster)
 {
     [Fact]
     public async Task A_spawned_agent_is_one_row_in_the_journal()
@@ -16,3 +15,9 @@ public sealed class SmokeTests(JournalCluster cluster)
         Assert.Equal(("agent:spawned", "agent", 1L, receipt.Position), (row.Type, row.AggregateType, row.Version, row.Position));
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class SmokeTests_Sqlite(JournalCluster cluster) : SmokeTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class SmokeTests_Postgres(PostgresJournalCluster cluster) : SmokeTests(cluster);

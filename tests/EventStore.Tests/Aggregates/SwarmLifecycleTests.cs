@@ -6,8 +6,7 @@ using static EventStore.Tests.Aggregates.AggregateTestKit;
 
 namespace EventStore.Tests.Aggregates;
 
-[Collection(SharedClusterCollection.Name)]
-public sealed class SwarmLifecycleTests(JournalCluster cluster)
+public abstract class SwarmLifecycleTests(JournalCluster cluster)
 {
     [Fact]
     public async Task A_swarm_scaled_through_phases_and_milestones_then_terminated_folds_every_step_and_rebuilds_the_same()
@@ -105,3 +104,9 @@ public sealed class SwarmLifecycleTests(JournalCluster cluster)
         Assert.Null(stateA.TerminatedAt);
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class SwarmLifecycleTests_Sqlite(JournalCluster cluster) : SwarmLifecycleTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class SwarmLifecycleTests_Postgres(PostgresJournalCluster cluster) : SwarmLifecycleTests(cluster);

@@ -6,8 +6,7 @@ using static EventStore.Tests.Aggregates.AggregateTestKit;
 
 namespace EventStore.Tests.Aggregates;
 
-[Collection(SharedClusterCollection.Name)]
-public sealed class TaskLifecycleTests(JournalCluster cluster)
+public abstract class TaskLifecycleTests(JournalCluster cluster)
 {
     [Fact]
     public async Task A_task_created_queued_started_and_completed_folds_every_step_and_rebuilds_the_same_from_the_journal()
@@ -175,3 +174,9 @@ public sealed class TaskLifecycleTests(JournalCluster cluster)
         Assert.Equal(new[] { "build-1" }, state.Dependencies);
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class TaskLifecycleTests_Sqlite(JournalCluster cluster) : TaskLifecycleTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class TaskLifecycleTests_Postgres(PostgresJournalCluster cluster) : TaskLifecycleTests(cluster);

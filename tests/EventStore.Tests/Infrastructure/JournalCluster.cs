@@ -1,21 +1,34 @@
 using EventStore.Hosting;
 using EventStore.Journal;
+using EventStore.Journal.Postgres;
+using EventStore.Journal.Sqlite;
 using EventStore.Projections;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace EventStore.Tests.Infrastructure;
 
 /// <summary>
-/// A real in-process Orleans cluster on a real SQLite journal file in a temporary folder. One per test
-/// collection; tests use unique aggregate ids so they never see each other's streams.
+/// A real in-process Orleans cluster on a real journal: a SQLite file in a temporary folder, or (when <see cref="Provider"/>
+/// says PostgreSQL) a fresh database of the test run's server (<see cref="PostgresServer"/>). One per test collection and
+/// backend; tests use unique aggregate ids so they never see each other's streams.
 /// </summary>
 public class JournalCluster : IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "eventstore-tests", Guid.NewGuid().ToString("N"));
     private InProcessTestCluster? _cluster;
 
-    /// <summary>The journal file.</summary>
+    /// <summary>The journal's backend: SQLite here, PostgreSQL in the subclasses that say so.</summary>
+    public virtual JournalProvider Provider => JournalProvider.Sqlite;
+
+    /// <summary>
+    /// The SQLite file: the journal on SQLite; on both backends the projections' grain storage
+    /// (<see cref="ProjectionStorage"/>), which stays in SQLite.
+    /// </summary>
     public string DatabasePath => Path.Combine(_folder, "events.db");
+
+    /// <summary>The PostgreSQL journal's database (null on SQLite); the same one across <see cref="RestartAsync"/>.</summary>
+    public string? ConnectionString { get; private set; }
 
     /// <summary>The running cluster.</summary>
     public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not started.");
@@ -23,8 +36,10 @@ public class JournalCluster : IAsyncLifetime
     /// <summary>A client connected to the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
-    /// <summary>Raw SQL access to the journal file, independent of the code under test.</summary>
-    public JournalFile Journal => new(DatabasePath);
+    /// <summary>Raw SQL access to the journal's rows, independent of the code under test.</summary>
+    public IJournalRows Journal => Provider == JournalProvider.Postgres
+        ? new PostgresJournalRows(ConnectionString ?? throw new InvalidOperationException("The cluster is not started."))
+        : new JournalFile(DatabasePath);
 
     /// <summary>Journal settings on top of the test defaults.</summary>
     protected virtual void ConfigureJournal(JournalOptions options) { }
@@ -33,9 +48,13 @@ public class JournalCluster : IAsyncLifetime
     protected virtual void ConfigureProjections(ProjectionOptions options) { }
 
     /// <inheritdoc />
-    public Task InitializeAsync() => StartAsync();
+    public async Task InitializeAsync()
+    {
+        if (Provider == JournalProvider.Postgres) ConnectionString = await PostgresServer.CreateDatabaseAsync("cluster_" + GetType().Name);
+        await StartAsync();
+    }
 
-    /// <summary>Stops every silo and starts a new cluster on the same journal file.</summary>
+    /// <summary>Stops every silo and starts a new cluster on the same journal (file or database).</summary>
     public async Task RestartAsync()
     {
         await StopAsync();
@@ -49,6 +68,7 @@ public class JournalCluster : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await StopAsync();
+        if (ConnectionString is not null) await PostgresServer.DropDatabaseAsync(ConnectionString);
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } // best effort
     }
 
@@ -62,12 +82,18 @@ public class JournalCluster : IAsyncLifetime
             .AddSqliteEventJournal(options =>
             {
                 options.DatabasePath = DatabasePath;
+                options.Provider = Provider;
+                options.ConnectionString = ConnectionString;
                 options.EventAssemblies.Add(typeof(NoteAdded).Assembly);
                 ConfigureJournal(options);
             })
             .AddEventStoreProjections(ConfigureProjections));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+        // The tests of both backends are the same code: make sure this cluster's journal is the one it claims to be.
+        var backend = _cluster.Silos[0].ServiceProvider.GetRequiredService<IJournalBackend>();
+        if (backend is not (PostgresJournalBackend or SqliteJournalBackend) || backend is PostgresJournalBackend != (Provider == JournalProvider.Postgres))
+            throw new InvalidOperationException($"The cluster was meant to run on {Provider} but its journal is {backend.GetType().Name}.");
     }
 
     private async Task StopAsync()
@@ -79,10 +105,25 @@ public class JournalCluster : IAsyncLifetime
     }
 }
 
-/// <summary>The cluster shared by the tests of the <c>cluster</c> collection.</summary>
+/// <summary>A <see cref="JournalCluster"/> on PostgreSQL.</summary>
+public class PostgresJournalCluster : JournalCluster
+{
+    /// <inheritdoc />
+    public override JournalProvider Provider => JournalProvider.Postgres;
+}
+
+/// <summary>The SQLite cluster shared by the tests of the <c>cluster</c> collection.</summary>
 [CollectionDefinition(Name)]
 public sealed class SharedClusterCollection : ICollectionFixture<JournalCluster>
 {
     /// <summary>The collection's name.</summary>
     public const string Name = "cluster";
+}
+
+/// <summary>The PostgreSQL cluster shared by the tests of the <c>cluster-postgres</c> collection: the same tests as <see cref="SharedClusterCollection"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresClusterCollection : ICollectionFixture<PostgresJournalCluster>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "cluster-postgres";
 }

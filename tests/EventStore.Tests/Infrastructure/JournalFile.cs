@@ -1,3 +1,4 @@
+using EventStore.Journal;
 using Microsoft.Data.Sqlite;
 
 namespace EventStore.Tests.Infrastructure;
@@ -8,9 +9,41 @@ public sealed record JournalRow(
     long Timestamp, string Source, string Payload, string? Metadata, string? CausationId, string? CorrelationId);
 
 /// <summary>Reads and writes the journal file with plain SQL, as any SQLite tool (or another process) would.</summary>
-public sealed class JournalFile(string path)
+public sealed class JournalFile(string path) : IJournalRows
 {
+    /// <inheritdoc />
+    public JournalProvider Provider => JournalProvider.Sqlite;
+
     private string ConnectionString => new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
+
+    /// <inheritdoc />
+    public ISet<string> Tables()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+        using var reader = command.ExecuteReader();
+        var tables = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read()) tables.Add(reader.GetString(0));
+        return tables;
+    }
+
+    /// <inheritdoc />
+    public long? Long(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <inheritdoc />
+    public long SizeBytes() => FileSize(path) + FileSize(path + "-wal");
+
+    /// <inheritdoc />
+    public long GrainSnapshotRows() => Scalar("SELECT COUNT(*) FROM grain_snapshots", null);
+
+    private static long FileSize(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
 
     /// <summary>Rows in the events table.</summary>
     public long Count(string? aggregateId = null) =>
@@ -52,12 +85,43 @@ public sealed class JournalFile(string path)
         command.ExecuteNonQuery();
     }
 
-    /// <summary>The snapshot a grain took of itself (its row in <c>grain_snapshots</c>), if any.</summary>
-    public (string AggregateType, long Version, string State)? GrainSnapshot(string aggregateId)
+    /// <inheritdoc />
+    public long MaxPosition() => Scalar("SELECT COALESCE(MAX(position), 0) FROM events", null);
+
+    /// <inheritdoc />
+    public int SetPayload(long position, string payload)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT aggregate_type, version, state FROM grain_snapshots WHERE aggregate_id = $a";
+        command.CommandText = "UPDATE events SET payload = $p WHERE position = $pos";
+        command.Parameters.AddWithValue("$p", payload);
+        command.Parameters.AddWithValue("$pos", position);
+        return command.ExecuteNonQuery();
+    }
+
+    /// <inheritdoc />
+    public long SnapshotRows(string? aggregateTypePrefix = null)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = aggregateTypePrefix is null
+            ? "SELECT COUNT(*) FROM snapshots"
+            : "SELECT COUNT(*) FROM snapshots WHERE substr(aggregate_type, 1, length($prefix)) = $prefix";
+        if (aggregateTypePrefix is not null) command.Parameters.AddWithValue("$prefix", aggregateTypePrefix);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>The snapshot a grain took of itself (its row in <c>grain_snapshots</c>), if any.</summary>
+    public (string AggregateType, long Version, string State)? GrainSnapshot(string aggregateId) => Snapshot("grain_snapshots", aggregateId);
+
+    /// <inheritdoc />
+    public (string AggregateType, long Version, string State)? StoreSnapshot(string aggregateId) => Snapshot("snapshots", aggregateId);
+
+    private (string AggregateType, long Version, string State)? Snapshot(string table, string aggregateId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT aggregate_type, version, state FROM {table} WHERE aggregate_id = $a";
         command.Parameters.AddWithValue("$a", aggregateId);
         using var reader = command.ExecuteReader();
         return reader.Read() ? (reader.GetString(0), reader.GetInt64(1), reader.GetString(2)) : null;

@@ -3,8 +3,7 @@ using EventStore.Tests.Infrastructure;
 
 namespace EventStore.Tests.Journal;
 
-[Collection(SharedClusterCollection.Name)]
-public sealed class ConcurrencyTests(JournalCluster cluster)
+public abstract class ConcurrencyTests(JournalCluster cluster)
 {
     [Fact]
     public async Task Concurrent_commands_on_100_aggregates_give_contiguous_versions_and_one_row_per_receipt()
@@ -66,3 +65,9 @@ public sealed class ConcurrencyTests(JournalCluster cluster)
         Assert.Equal(2, cluster.Journal.Count(id));
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class ConcurrencyTests_Sqlite(JournalCluster cluster) : ConcurrencyTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class ConcurrencyTests_Postgres(PostgresJournalCluster cluster) : ConcurrencyTests(cluster);

@@ -5,8 +5,7 @@ using EventStore.Tests.Infrastructure;
 
 namespace EventStore.Tests.Journal;
 
-[Collection(SharedClusterCollection.Name)]
-public sealed class EventRoundTripTests(JournalCluster cluster)
+public abstract class EventRoundTripTests(JournalCluster cluster)
 {
     private static readonly EventPayloadSerializer Serializer = new(new EventTypeRegistry([typeof(NoteAdded).Assembly]));
 
@@ -80,3 +79,9 @@ public sealed class EventRoundTripTests(JournalCluster cluster)
 
     private static string Canonical(IDomainEvent payload) => Serializer.Serialize(payload);
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class EventRoundTripTests_Sqlite(JournalCluster cluster) : EventRoundTripTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class EventRoundTripTests_Postgres(PostgresJournalCluster cluster) : EventRoundTripTests(cluster);

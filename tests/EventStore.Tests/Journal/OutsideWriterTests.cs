@@ -1,13 +1,14 @@
 using EventStore.Aggregates;
 using EventStore.Errors;
 using EventStore.Tests.Infrastructure;
+using EventStore.Journal;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace EventStore.Tests.Journal;
 
 /// <summary>Another process writing the same stream: the grain must catch up and never fork the stream.</summary>
-[Collection(SharedClusterCollection.Name)]
-public sealed class OutsideWriterTests(JournalCluster cluster)
+public abstract class OutsideWriterTests(JournalCluster cluster)
 {
     [Fact]
     public async Task An_active_grain_catches_up_with_an_outside_row_and_appends_after_it()
@@ -65,9 +66,12 @@ public sealed class OutsideWriterTests(JournalCluster cluster)
         var id = Ids.New("note");
         await cluster.Client.GetGrain<INoteGrain>(id).Raise(new NoteAdded("mine"));
 
-        var error = Assert.Throws<SqliteException>(() => cluster.Journal.InsertOutside(id, "note", 1, "test:note", """{"text":"fork"}"""));
+        var insert = () => cluster.Journal.InsertOutside(id, "note", 1, "test:note", """{"text":"fork"}""");
 
-        Assert.Equal(19, error.SqliteErrorCode); // SQLITE_CONSTRAINT: UNIQUE(aggregate_id, version)
+        if (cluster.Provider == JournalProvider.Postgres)
+            Assert.Equal(PostgresErrorCodes.UniqueViolation, Assert.Throws<PostgresException>(insert).SqlState); // UNIQUE(aggregate_id, version)
+        else
+            Assert.Equal(19, Assert.Throws<SqliteException>(insert).SqliteErrorCode); // SQLITE_CONSTRAINT: UNIQUE(aggregate_id, version)
         Assert.Equal(1, cluster.Journal.Count(id));
     }
 
@@ -84,3 +88,9 @@ public sealed class OutsideWriterTests(JournalCluster cluster)
         Assert.Equal(1, cluster.Journal.Count(id));
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class OutsideWriterTests_Sqlite(JournalCluster cluster) : OutsideWriterTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class OutsideWriterTests_Postgres(PostgresJournalCluster cluster) : OutsideWriterTests(cluster);

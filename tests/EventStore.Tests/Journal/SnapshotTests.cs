@@ -6,8 +6,7 @@ using EventStore.Tests.Infrastructure;
 namespace EventStore.Tests.Journal;
 
 /// <summary>Automatic snapshots: every 100 events (the default), and activation from snapshot + tail.</summary>
-[Collection(SharedClusterCollection.Name)]
-public sealed class SnapshotTests(JournalCluster cluster)
+public abstract class SnapshotTests(JournalCluster cluster)
 {
     [Fact]
     public async Task An_aggregate_saves_a_snapshot_every_100_events_and_activates_from_it_to_exactly_the_state_of_a_full_replay()
@@ -107,3 +106,9 @@ public sealed class SnapshotTests(JournalCluster cluster)
 
     private static string Json(AgentView view) => JsonSerializer.Serialize(view);
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class SnapshotTests_Sqlite(JournalCluster cluster) : SnapshotTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class SnapshotTests_Postgres(PostgresJournalCluster cluster) : SnapshotTests(cluster);

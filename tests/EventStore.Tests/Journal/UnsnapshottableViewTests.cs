@@ -7,8 +7,7 @@ namespace EventStore.Tests.Journal;
 /// A user grain whose view has no Orleans codec: its events are journaled like any other, it is simply
 /// never snapshotted, and no call waits forever when the snapshot cannot be encoded.
 /// </summary>
-[Collection(SharedClusterCollection.Name)]
-public sealed class UnsnapshottableViewTests(JournalCluster cluster)
+public abstract class UnsnapshottableViewTests(JournalCluster cluster)
 {
     /// <summary>Only a hang detector: every call here takes milliseconds.</summary>
     private static readonly TimeSpan Hang = TimeSpan.FromMinutes(1);
@@ -44,3 +43,9 @@ public sealed class UnsnapshottableViewTests(JournalCluster cluster)
         Assert.Equal(texts, await grain.GetTexts().WaitAsync(Hang));
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class UnsnapshottableViewTests_Sqlite(JournalCluster cluster) : UnsnapshottableViewTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class UnsnapshottableViewTests_Postgres(PostgresJournalCluster cluster) : UnsnapshottableViewTests(cluster);

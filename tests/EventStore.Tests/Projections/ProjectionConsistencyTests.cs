@@ -12,7 +12,7 @@ namespace EventStore.Tests.Projections;
 /// A cluster of its own whose projections' timer runs once an hour: within a test, whatever reaches a
 /// projection without a CatchUp call came through the stream (or a gap the stream revealed), never the timer.
 /// </summary>
-public sealed class StreamDrivenProjectionCluster : JournalCluster
+public class StreamDrivenProjectionCluster : JournalCluster
 {
     /// <inheritdoc />
     protected override void ConfigureProjections(ProjectionOptions options)
@@ -23,15 +23,27 @@ public sealed class StreamDrivenProjectionCluster : JournalCluster
     }
 }
 
+/// <summary>A <see cref="StreamDrivenProjectionCluster"/> on PostgreSQL.</summary>
+public sealed class PostgresStreamDrivenProjectionCluster : StreamDrivenProjectionCluster
+{
+    /// <inheritdoc />
+    public override JournalProvider Provider => JournalProvider.Postgres;
+}
+
 [CollectionDefinition(Name)]
 public sealed class StreamDrivenProjectionCollection : ICollectionFixture<StreamDrivenProjectionCluster>
 {
     public const string Name = "projection-stream";
 }
 
+[CollectionDefinition(Name)]
+public sealed class PostgresStreamDrivenProjectionCollection : ICollectionFixture<PostgresStreamDrivenProjectionCluster>
+{
+    public const string Name = "projection-stream-postgres";
+}
+
 /// <summary>Projections against the journal: stream delivery, gaps, concurrency, deactivation, rebuild, duplicates, restart and lag.</summary>
-[Collection(StreamDrivenProjectionCollection.Name)]
-public sealed class ProjectionConsistencyTests(StreamDrivenProjectionCluster cluster)
+public abstract class ProjectionConsistencyTests(StreamDrivenProjectionCluster cluster)
 {
     private IAgentStateProjection Agents => cluster.Client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key);
     private ITaskHistoryProjection Tasks => cluster.Client.GetGrain<ITaskHistoryProjection>(ITaskHistoryProjection.Key);
@@ -197,7 +209,7 @@ public sealed class ProjectionConsistencyTests(StreamDrivenProjectionCluster clu
         cluster.Journal.InsertOutside(damagedId, "agent", 1, "agent:spawned", valid[..^5]); // cut short: not JSON any more
         cluster.Journal.InsertOutside(nextId, "agent", 1, "agent:spawned", OutsidePayload.Of(new { agentId = nextId, role = "next", domain = "core", capabilities = Array.Empty<string>() }));
         var damaged = cluster.Journal.Rows(damagedId).Single();
-        var raw = new RawDatabase(cluster.DatabasePath);
+        var raw = new RawDatabase(cluster);
         try
         {
             var stuck = await Agents.CatchUp();
@@ -230,7 +242,7 @@ public sealed class ProjectionConsistencyTests(StreamDrivenProjectionCluster clu
         var valid = OutsidePayload.Of(new { agentId, role = "repaired", domain = "core", capabilities = Array.Empty<string>() });
         cluster.Journal.InsertOutside(agentId, "agent", 1, "agent:spawned", OutsidePayload.Of(new { role = "incomplete", domain = "core", capabilities = Array.Empty<string>() }));
         var row = cluster.Journal.Rows(agentId).Single();
-        var raw = new RawDatabase(cluster.DatabasePath);
+        var raw = new RawDatabase(cluster);
         try
         {
             var stuck = await Agents.CatchUp();
@@ -370,7 +382,7 @@ public sealed class ProjectionConsistencyTests(StreamDrivenProjectionCluster clu
 
         // Rewrite one already-applied row per projection behind their backs: a read model loaded from storage
         // keeps the old values, one rebuilt from the journal would show the new ones.
-        var raw = new RawDatabase(cluster.DatabasePath);
+        var raw = new RawDatabase(cluster);
         var agentId = ProjectionLoad.AgentId(prefix, 0);
         var taskId = $"{prefix}-task-000";
         var ns = $"{prefix}-ns-00";
@@ -480,3 +492,9 @@ public sealed class ProjectionConsistencyTests(StreamDrivenProjectionCluster clu
         return checkpoint.Value.GetInt64();
     }
 }
+
+[Collection(StreamDrivenProjectionCollection.Name)]
+public sealed class ProjectionConsistencyTests_Sqlite(StreamDrivenProjectionCluster cluster) : ProjectionConsistencyTests(cluster);
+
+[Collection(PostgresStreamDrivenProjectionCollection.Name)]
+public sealed class ProjectionConsistencyTests_Postgres(PostgresStreamDrivenProjectionCluster cluster) : ProjectionConsistencyTests(cluster);

@@ -1,6 +1,7 @@
 using EventStore.Aggregates;
 using EventStore.Errors;
 using EventStore.Events;
+using EventStore.Journal;
 using EventStore.Projections;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
@@ -11,7 +12,7 @@ namespace EventStore.Tests.Projections;
 /// A cluster of its own holding only <see cref="ScriptedHistory"/>, written once through the event store
 /// with chosen timestamps, so that every count, duration and time of the projections is known exactly.
 /// </summary>
-public sealed class ScriptedHistoryCluster : JournalCluster
+public class ScriptedHistoryCluster : JournalCluster
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ScriptedHistory? _history;
@@ -25,10 +26,23 @@ public sealed class ScriptedHistoryCluster : JournalCluster
     }
 }
 
+/// <summary>A <see cref="ScriptedHistoryCluster"/> on PostgreSQL.</summary>
+public sealed class PostgresScriptedHistoryCluster : ScriptedHistoryCluster
+{
+    /// <inheritdoc />
+    public override JournalProvider Provider => JournalProvider.Postgres;
+}
+
 [CollectionDefinition(Name)]
 public sealed class ScriptedHistoryCollection : ICollectionFixture<ScriptedHistoryCluster>
 {
     public const string Name = "projection-queries";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresScriptedHistoryCollection : ICollectionFixture<PostgresScriptedHistoryCluster>
+{
+    public const string Name = "projection-queries-postgres";
 }
 
 /// <summary>
@@ -148,8 +162,7 @@ internal sealed class ScriptedHistory
 }
 
 /// <summary>Every query of the AgentState projection against the scripted history, with values worked out by hand.</summary>
-[Collection(ScriptedHistoryCollection.Name)]
-public sealed class AgentStateQueryTests(ScriptedHistoryCluster cluster)
+public abstract class AgentStateQueryTests(ScriptedHistoryCluster cluster)
 {
     private IAgentStateProjection Projection => cluster.Client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key);
 
@@ -243,8 +256,7 @@ public sealed class AgentStateQueryTests(ScriptedHistoryCluster cluster)
 }
 
 /// <summary>Every query of the TaskHistory projection against the scripted history, with values worked out by hand.</summary>
-[Collection(ScriptedHistoryCollection.Name)]
-public sealed class TaskHistoryQueryTests(ScriptedHistoryCluster cluster)
+public abstract class TaskHistoryQueryTests(ScriptedHistoryCluster cluster)
 {
     private ITaskHistoryProjection Projection => cluster.Client.GetGrain<ITaskHistoryProjection>(ITaskHistoryProjection.Key);
 
@@ -344,8 +356,7 @@ public sealed class TaskHistoryQueryTests(ScriptedHistoryCluster cluster)
 }
 
 /// <summary>Every query of the MemoryIndex projection against the scripted history, with values worked out by hand.</summary>
-[Collection(ScriptedHistoryCollection.Name)]
-public sealed class MemoryIndexQueryTests(ScriptedHistoryCluster cluster)
+public abstract class MemoryIndexQueryTests(ScriptedHistoryCluster cluster)
 {
     private IMemoryIndexProjection Projection => cluster.Client.GetGrain<IMemoryIndexProjection>(IMemoryIndexProjection.Key);
 
@@ -433,3 +444,21 @@ public sealed class MemoryIndexQueryTests(ScriptedHistoryCluster cluster)
         Assert.Equal("limit", error.Argument);
     }
 }
+
+[Collection(ScriptedHistoryCollection.Name)]
+public sealed class AgentStateQueryTests_Sqlite(ScriptedHistoryCluster cluster) : AgentStateQueryTests(cluster);
+
+[Collection(PostgresScriptedHistoryCollection.Name)]
+public sealed class AgentStateQueryTests_Postgres(PostgresScriptedHistoryCluster cluster) : AgentStateQueryTests(cluster);
+
+[Collection(ScriptedHistoryCollection.Name)]
+public sealed class TaskHistoryQueryTests_Sqlite(ScriptedHistoryCluster cluster) : TaskHistoryQueryTests(cluster);
+
+[Collection(PostgresScriptedHistoryCollection.Name)]
+public sealed class TaskHistoryQueryTests_Postgres(PostgresScriptedHistoryCluster cluster) : TaskHistoryQueryTests(cluster);
+
+[Collection(ScriptedHistoryCollection.Name)]
+public sealed class MemoryIndexQueryTests_Sqlite(ScriptedHistoryCluster cluster) : MemoryIndexQueryTests(cluster);
+
+[Collection(PostgresScriptedHistoryCollection.Name)]
+public sealed class MemoryIndexQueryTests_Postgres(PostgresScriptedHistoryCluster cluster) : MemoryIndexQueryTests(cluster);

@@ -5,8 +5,7 @@ using EventStore.Tests.Infrastructure;
 namespace EventStore.Tests.Projections;
 
 /// <summary>Projection behaviour that other tests' events in the shared cluster do not disturb: each test looks at its own aggregates only.</summary>
-[Collection(SharedClusterCollection.Name)]
-public sealed class ProjectionSharedClusterTests(JournalCluster cluster)
+public abstract class ProjectionSharedClusterTests(JournalCluster cluster)
 {
     private IAgentStateProjection Agents => cluster.Client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key);
     private ITaskHistoryProjection Tasks => cluster.Client.GetGrain<ITaskHistoryProjection>(ITaskHistoryProjection.Key);
@@ -59,3 +58,9 @@ public sealed class ProjectionSharedClusterTests(JournalCluster cluster)
         Assert.Equal(state.ActiveSize, (await Memories.GetTotalSizeByNamespace()).GetValueOrDefault(ns));
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class ProjectionSharedClusterTests_Sqlite(JournalCluster cluster) : ProjectionSharedClusterTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class ProjectionSharedClusterTests_Postgres(PostgresJournalCluster cluster) : ProjectionSharedClusterTests(cluster);

@@ -511,21 +511,16 @@ internal static class OutsidePayload
     public static string Of(object payload) => JsonSerializer.Serialize(payload, Options);
 }
 
-/// <summary>Plain SQL on the journal file beyond what <see cref="JournalFile"/> offers: tampering with a row, reading grain storage.</summary>
-internal sealed class RawDatabase(string path)
+/// <summary>
+/// Plain SQL on a cluster's databases: tampering with a journal row (in the journal's backend), reading grain storage
+/// (the SQLite file at <see cref="JournalCluster.DatabasePath"/> on both backends).
+/// </summary>
+internal sealed class RawDatabase(JournalCluster cluster)
 {
-    private string ConnectionString => new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString();
+    private string ConnectionString => new SqliteConnectionStringBuilder { DataSource = cluster.DatabasePath, Pooling = false, DefaultTimeout = 30 }.ToString();
 
     /// <summary>Rewrites the payload of the row at <paramref name="position"/>.</summary>
-    public void SetPayload(long position, string payload)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE events SET payload = $p WHERE position = $pos";
-        command.Parameters.AddWithValue("$p", payload);
-        command.Parameters.AddWithValue("$pos", position);
-        Assert.Equal(1, command.ExecuteNonQuery());
-    }
+    public void SetPayload(long position, string payload) => Assert.Equal(1, cluster.Journal.SetPayload(position, payload));
 
     /// <summary>The stored grain-state payloads (as text) whose storage key starts with <paramref name="stateName"/>.</summary>
     public IReadOnlyList<string> GrainStatePayloads(string stateName)

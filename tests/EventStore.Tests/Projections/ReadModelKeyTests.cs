@@ -5,8 +5,7 @@ using EventStore.Tests.Infrastructure;
 namespace EventStore.Tests.Projections;
 
 /// <summary>Read-model records are keyed by their stream: no id written by one aggregate reaches another one's record.</summary>
-[Collection(SharedClusterCollection.Name)]
-public sealed class ReadModelKeyTests(JournalCluster cluster)
+public abstract class ReadModelKeyTests(JournalCluster cluster)
 {
     private ITaskHistoryProjection Tasks => cluster.Client.GetGrain<ITaskHistoryProjection>(ITaskHistoryProjection.Key);
 
@@ -53,3 +52,9 @@ public sealed class ReadModelKeyTests(JournalCluster cluster)
         Assert.Equal((t3, "Task three", TaskItemStatus.Queued, TaskPriority.Critical), (three!.TaskId, three.Title, three.Status, three.Priority));
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class ReadModelKeyTests_Sqlite(JournalCluster cluster) : ReadModelKeyTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class ReadModelKeyTests_Postgres(PostgresJournalCluster cluster) : ReadModelKeyTests(cluster);

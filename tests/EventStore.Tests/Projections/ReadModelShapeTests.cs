@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EventStore.Aggregates;
+using EventStore.Journal;
 using EventStore.Projections;
 using EventStore.Tests.Infrastructure;
 using EventStore.Tests.Reliability;
@@ -8,15 +9,15 @@ using Microsoft.Data.Sqlite;
 namespace EventStore.Tests.Projections;
 
 /// <summary>A read model saved by an older shape of its code is not trusted: the projection folds the journal again.</summary>
-public sealed class ReadModelShapeTests
+public abstract class ReadModelShapeTests(JournalProvider provider)
 {
     [Fact]
     public async Task A_read_model_saved_with_an_older_shape_version_is_rebuilt_from_the_journal_on_activation()
     {
-        var path = ReliabilityCluster.NewDatabasePath();
+        var (path, postgres) = (ReliabilityCluster.NewDatabasePath(), await ReliabilityCluster.NewPostgresDatabaseAsync(provider));
         try
         {
-            await using var cluster = await ReliabilityCluster.StartAsync(path);
+            await using var cluster = await ReliabilityCluster.StartAsync(path, postgres: postgres);
             var agentId = Ids.New("agent");
             await cluster.Client.GetGrain<IAgentGrain>(agentId).Spawn("coder", AgentDomain.Core, []);
             var projection = cluster.Client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key);
@@ -42,6 +43,7 @@ public sealed class ReadModelShapeTests
         finally
         {
             ReliabilityCluster.DeleteFolder(path);
+            await ReliabilityCluster.DropPostgresDatabaseAsync(postgres);
         }
     }
 
@@ -66,3 +68,7 @@ public sealed class ReadModelShapeTests
         Assert.Equal(1, command.ExecuteNonQuery());
     }
 }
+
+public sealed class ReadModelShapeTests_Sqlite() : ReadModelShapeTests(JournalProvider.Sqlite);
+
+public sealed class ReadModelShapeTests_Postgres() : ReadModelShapeTests(JournalProvider.Postgres);

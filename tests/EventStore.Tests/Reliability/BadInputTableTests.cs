@@ -2,6 +2,7 @@ using System.Text.Json;
 using EventStore.Aggregates;
 using EventStore.Errors;
 using EventStore.Events;
+using EventStore.Journal;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -14,25 +15,47 @@ namespace EventStore.Tests.Reliability;
 public sealed record NotRegisteredEvent(string Text) : IDomainEvent;
 
 /// <summary>A private cluster: the table checks the whole journal's row count, which other tests' writes would disturb.</summary>
-public sealed class BadInputCluster : IAsyncLifetime
+public class BadInputCluster : IAsyncLifetime
 {
     private readonly string _path = ReliabilityCluster.NewDatabasePath();
+    private string? _postgres;
+
+    /// <summary>The journal's backend: SQLite here, PostgreSQL in <see cref="PostgresBadInputCluster"/>.</summary>
+    public virtual JournalProvider Provider => JournalProvider.Sqlite;
 
     public ReliabilityCluster Cluster { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Cluster = await ReliabilityCluster.StartAsync(_path, serviceId: "reliability-bad-input");
+    public async Task InitializeAsync()
+    {
+        if (Provider == JournalProvider.Postgres) _postgres = await PostgresServer.CreateDatabaseAsync("bad_input");
+        Cluster = await ReliabilityCluster.StartAsync(_path, serviceId: "reliability-bad-input", postgres: _postgres);
+    }
 
     public async Task DisposeAsync()
     {
         if (Cluster is not null) await Cluster.DisposeAsync();
+        if (_postgres is not null) await PostgresServer.DropDatabaseAsync(_postgres);
         ReliabilityCluster.DeleteFolder(_path);
     }
+}
+
+/// <summary>A <see cref="BadInputCluster"/> on PostgreSQL.</summary>
+public sealed class PostgresBadInputCluster : BadInputCluster
+{
+    /// <inheritdoc />
+    public override JournalProvider Provider => JournalProvider.Postgres;
 }
 
 [CollectionDefinition(Name)]
 public sealed class BadInputCollection : ICollectionFixture<BadInputCluster>
 {
     public const string Name = "bad-input-table";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresBadInputCollection : ICollectionFixture<PostgresBadInputCluster>
+{
+    public const string Name = "bad-input-table-postgres";
 }
 
 /// <summary>
@@ -45,8 +68,7 @@ public sealed class BadInputCollection : ICollectionFixture<BadInputCluster>
 /// and read back exactly as given. The per-surface tables are Aggregates/BadInputTests and
 /// Store/StoreBadInputTests; this one counts its cases in its output.
 /// </summary>
-[Collection(BadInputCollection.Name)]
-public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelper output)
+public abstract class BadInputTableTests(BadInputCluster fixture, ITestOutputHelper output)
 {
     private const int MiB = 1024 * 1024;
     private static readonly string Long = new('i', 257);
@@ -55,7 +77,7 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
     private sealed record Refused(Type Error, string? Argument, string[] Parts, Func<IClusterClient, Task<Func<Task>>> Arrange);
 
     /// <summary>An accepted input: runs, checks what was stored and read back, and says how many rows it added.</summary>
-    private sealed record Stored(int RowsAdded, Func<IClusterClient, string, Task> ActAndCheck);
+    private sealed record Stored(int RowsAdded, Func<IClusterClient, IJournalRows, Task> ActAndCheck);
 
     private static Dictionary<string, object> Cases() => new()
     {
@@ -190,13 +212,13 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
         }),
 
         // ---- SQL-looking text: plain data ----------------------------------------------------------
-        ["sql text: every string field of a task command"] = new Stored(1, async (c, path) =>
+        ["sql text: every string field of a task command"] = new Stored(1, async (c, journal) =>
         {
             var (taskId, eventId) = ($"task'); DROP TABLE events; --{Guid.NewGuid():N}", $"evt' OR '1'='1{Guid.NewGuid():N}");
             var metadata = new Dictionary<string, string> { ["k'; DELETE FROM snapshots; --"] = "v\" OR \"\"=\"" };
             var context = new CommandContext { EventId = eventId, CorrelationId = "corr'; UPDATE events SET version = 0; --", CausationId = "cause\"); DROP TABLE snapshots;", Source = "src' || (SELECT 1) || '", Metadata = metadata };
             await c.GetGrain<ITaskGrain>(taskId).Create("type'--", "title'; DROP TABLE events;", "desc \" OR 1=1 /*", TaskPriority.High, ["dep' UNION SELECT * FROM events --"], context);
-            var row = Assert.Single(new JournalFile(path).Rows(taskId));
+            var row = Assert.Single(journal.Rows(taskId));
             Assert.Equal((eventId, taskId, context.CorrelationId, context.CausationId, context.Source), (row.Id, row.AggregateId, row.CorrelationId, row.CausationId, row.Source));
             Assert.Equal(metadata, JsonSerializer.Deserialize<Dictionary<string, string>>(row.Metadata!));
             var payload = JsonDocument.Parse(row.Payload).RootElement;
@@ -204,21 +226,21 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
                 (payload.GetProperty("taskType").GetString(), payload.GetProperty("title").GetString(), payload.GetProperty("description").GetString(), payload.GetProperty("dependencies")[0].GetString()));
             Assert.Equal("title'; DROP TABLE events;", (await c.GetGrain<ITaskGrain>(taskId).GetState()).Title);
         }),
-        ["sql text: every string field of a store append"] = new Stored(1, async (c, path) =>
+        ["sql text: every string field of a store append"] = new Stored(1, async (c, journal) =>
         {
             var (ledger, type, id) = ($"ledger' OR 1=1 --{Guid.NewGuid():N}", $"kind'); DROP TABLE events;--{Guid.NewGuid():N}", $"id\"; DELETE FROM events; --{Guid.NewGuid():N}");
             var e = new NewEvent(new NoteAdded("text'); DROP TABLE events; --")) { Id = id, Source = "s' OR 'a'='a", CorrelationId = "c'--", CausationId = "x\" OR \"1", Metadata = new Dictionary<string, string> { ["m'"] = "'; --" } };
             await c.GetEventStore().Append(ledger, type, [e]);
-            var row = Assert.Single(new JournalFile(path).Rows(ledger));
+            var row = Assert.Single(journal.Rows(ledger));
             Assert.Equal((id, type, e.Source, e.CorrelationId, e.CausationId), (row.Id, row.AggregateType, row.Source, row.CorrelationId, row.CausationId));
             Assert.Equal("text'); DROP TABLE events; --", JsonDocument.Parse(row.Payload).RootElement.GetProperty("text").GetString());
             Assert.Equal(id, Assert.Single(await c.GetEventStore().Query(new EventFilter { AggregateTypes = [type] })).Id);
         }),
-        ["sql text: every string field of a query"] = new Stored(0, async (c, path) =>
+        ["sql text: every string field of a query"] = new Stored(0, async (c, journal) =>
         {
             // Reads the row of the task case above (cases run in the order written).
             var store = c.GetEventStore();
-            var taskRow = new JournalFile(path).Rows().First(r => r.AggregateId.StartsWith("task'); DROP TABLE events; --", StringComparison.Ordinal));
+            var taskRow = journal.Rows().First(r => r.AggregateId.StartsWith("task'); DROP TABLE events; --", StringComparison.Ordinal));
             Assert.Equal(taskRow.Id, Assert.Single(await store.Query(new EventFilter { AggregateIds = [taskRow.AggregateId], AggregateTypes = ["task"], EventTypes = ["task:created"] })).Id);
             Assert.Empty(await store.Query(new EventFilter { AggregateIds = ["' OR '1'='1"] }));
             Assert.Empty(await store.Query(new EventFilter { AggregateTypes = ["task' --"], Limit = 10 }));
@@ -227,11 +249,11 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
             Assert.Empty(await store.GetEvents("' OR ''='"));
             Assert.Null(await store.GetSnapshot("'; DROP TABLE snapshots; --"));
         }),
-        ["sql text: memory key, type and id"] = new Stored(1, async (c, path) =>
+        ["sql text: memory key, type and id"] = new Stored(1, async (c, journal) =>
         {
             var ns = $"ns' OR 1=1{Guid.NewGuid():N}";
             await c.GetGrain<IMemoryNamespaceGrain>(ns).Store("key'; DROP TABLE events;--", "type\" OR \"1\"=\"1", 7, "mem'); DELETE FROM events; --");
-            var payload = JsonDocument.Parse(Assert.Single(new JournalFile(path).Rows(ns)).Payload).RootElement;
+            var payload = JsonDocument.Parse(Assert.Single(journal.Rows(ns)).Payload).RootElement;
             Assert.Equal(("key'; DROP TABLE events;--", "type\" OR \"1\"=\"1", "mem'); DELETE FROM events; --"),
                 (payload.GetProperty("key").GetString(), payload.GetProperty("memoryType").GetString(), payload.GetProperty("memoryId").GetString()));
             Assert.True((await c.GetGrain<IMemoryNamespaceGrain>(ns).GetState()).Entries.ContainsKey("key'; DROP TABLE events;--"));
@@ -242,7 +264,6 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
     public async Task Every_bad_input_across_grains_and_store_is_refused_clearly_and_writes_nothing_and_SQL_text_is_plain_data()
     {
         var cluster = fixture.Cluster;
-        var path = cluster.DatabasePath;
         var failures = new List<string>();
         var (refused, stored) = (0, 0);
         var cases = Cases();
@@ -255,13 +276,13 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
                     case Refused bad:
                     {
                         var act = await bad.Arrange(cluster.Client);
-                        var (events, snapshots) = (cluster.Journal.Count(), SnapshotCount(path));
+                        var (events, snapshots) = (cluster.Journal.Count(), SnapshotCount(cluster.Journal));
                         var error = await Record.ExceptionAsync(() => act().WaitAsync(NoHang));
                         Assert.NotNull(error);
                         Assert.IsType(bad.Error, error);
                         if (bad.Argument is not null) Assert.Equal(bad.Argument, ((InvalidCommandException)error).Argument);
                         foreach (var part in bad.Parts) Assert.Contains(part, error.Message);
-                        Assert.Equal((events, snapshots), (cluster.Journal.Count(), SnapshotCount(path)));
+                        Assert.Equal((events, snapshots), (cluster.Journal.Count(), SnapshotCount(cluster.Journal)));
                         refused++;
                         output.WriteLine($"refused  {name}: {error.GetType().Name}: {Shorten(error.Message)}");
                         break;
@@ -269,7 +290,7 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
                     case Stored good:
                     {
                         var events = cluster.Journal.Count();
-                        await good.ActAndCheck(cluster.Client, path).WaitAsync(NoHang);
+                        await good.ActAndCheck(cluster.Client, cluster.Journal).WaitAsync(NoHang);
                         Assert.Equal(events + good.RowsAdded, cluster.Journal.Count());
                         stored++;
                         output.WriteLine($"verbatim {name}: stored and read back as given");
@@ -300,7 +321,7 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
     public async Task A_payload_the_journal_cannot_serialize_is_refused_with_an_InvalidCommandException_naming_the_problem()
     {
         var cluster = fixture.Cluster;
-        var (events, snapshots) = (cluster.Journal.Count(), SnapshotCount(cluster.DatabasePath));
+        var (events, snapshots) = (cluster.Journal.Count(), SnapshotCount(cluster.Journal));
 
         var viaStore = await Record.ExceptionAsync(() => cluster.Client.GetEventStore()
             .Append(Ids.New("swarm"), AggregateTypes.Swarm, [new NewEvent(new SwarmInitialized("mesh", 3, null!, DateTimeOffset.UnixEpoch))]).WaitAsync(NoHang));
@@ -311,7 +332,7 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
         output.WriteLine($"store append, null config: {viaStore?.GetType().FullName}: {viaStore?.Message}");
         output.WriteLine($"grain raise, null text:    {viaGrain?.GetType().FullName}: {viaGrain?.Message}");
         output.WriteLine($"store append, NaN metric:  {notANumber?.GetType().FullName}: {notANumber?.Message}");
-        Assert.Equal((events, snapshots), (cluster.Journal.Count(), SnapshotCount(cluster.DatabasePath))); // nothing written: this holds
+        Assert.Equal((events, snapshots), (cluster.Journal.Count(), SnapshotCount(cluster.Journal))); // nothing written: this holds
         foreach (var (error, parts) in new[] { (viaStore, new[] { "config", "null" }), (viaGrain, ["text", "null"]), (notANumber, ["events[0]"]) })
         {
             var refused = Assert.IsType<InvalidCommandException>(error);
@@ -345,3 +366,9 @@ public sealed class BadInputTableTests(BadInputCluster fixture, ITestOutputHelpe
 
     private static string Shorten(string message) => message.Length <= 160 ? message : message[..160] + "…";
 }
+
+[Collection(BadInputCollection.Name)]
+public sealed class BadInputTableTests_Sqlite(BadInputCluster fixture, ITestOutputHelper output) : BadInputTableTests(fixture, output);
+
+[Collection(PostgresBadInputCollection.Name)]
+public sealed class BadInputTableTests_Postgres(PostgresBadInputCluster fixture, ITestOutputHelper output) : BadInputTableTests(fixture, output);

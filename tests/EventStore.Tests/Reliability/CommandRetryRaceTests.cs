@@ -11,21 +11,23 @@ namespace EventStore.Tests.Reliability;
 /// A command retried with its event id through two writers (two clusters on one file): the copy that
 /// loses the race, after deciding and before committing, gets the receipt of the copy that won.
 /// </summary>
-public sealed class CommandRetryRaceTests : IAsyncLifetime
+public abstract class CommandRetryRaceTests(JournalProvider provider) : IAsyncLifetime
 {
     private const string RaceKey = "command-retry-race";
     private readonly string _path = ReliabilityCluster.NewDatabasePath();
     private readonly RaceClock _clock = new();
     private ReliabilityCluster _a = null!;
     private ReliabilityCluster _b = null!;
+    private string? _postgres;
 
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
         static void Configure(JournalOptions j) => (j.BusyTimeout, j.AppendTimeout) = (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
+        _postgres = await ReliabilityCluster.NewPostgresDatabaseAsync(provider);
         _a = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "retry-a", serviceId: "retry-race-a",
-            configureSilo: silo => silo.Services.AddSingleton<TimeProvider>(_clock));
-        _b = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "retry-b", serviceId: "retry-race-b");
+            configureSilo: silo => silo.Services.AddSingleton<TimeProvider>(_clock), postgres: _postgres);
+        _b = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "retry-b", serviceId: "retry-race-b", postgres: _postgres);
     }
 
     /// <inheritdoc />
@@ -34,6 +36,7 @@ public sealed class CommandRetryRaceTests : IAsyncLifetime
         if (_b is not null) await _b.DisposeAsync();
         if (_a is not null) await _a.DisposeAsync();
         ReliabilityCluster.DeleteFolder(_path);
+        await ReliabilityCluster.DropPostgresDatabaseAsync(_postgres);
     }
 
     [Fact]
@@ -78,3 +81,7 @@ public sealed class CommandRetryRaceTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class CommandRetryRaceTests_Sqlite() : CommandRetryRaceTests(JournalProvider.Sqlite);
+
+public sealed class CommandRetryRaceTests_Postgres() : CommandRetryRaceTests(JournalProvider.Postgres);

@@ -1,19 +1,20 @@
 using EventStore.Errors;
+using EventStore.Journal;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
 
 namespace EventStore.Tests.Reliability;
 
 /// <summary>A flood of appends through a real silo while its writer is held: refused at once past the queue's limits, then recovered.</summary>
-public sealed class OverloadTests
+public abstract class OverloadTests(JournalProvider provider)
 {
     [Fact]
     public async Task A_flood_through_the_store_grain_is_refused_while_the_writer_is_held_and_the_journal_recovers()
     {
-        var path = ReliabilityCluster.NewDatabasePath();
+        var (path, postgres) = (ReliabilityCluster.NewDatabasePath(), await ReliabilityCluster.NewPostgresDatabaseAsync(provider));
         try
         {
-            await using var cluster = await ReliabilityCluster.StartAsync(path, j => j.MaxQueuedEvents = 40);
+            await using var cluster = await ReliabilityCluster.StartAsync(path, j => j.MaxQueuedEvents = 40, postgres: postgres);
             var store = cluster.Client.GetEventStore();
             var calls = new List<Task<AppendResult>>();
             using (await cluster.SiloJournal.PauseWriterAsync())
@@ -36,6 +37,11 @@ public sealed class OverloadTests
         finally
         {
             ReliabilityCluster.DeleteFolder(path);
+            await ReliabilityCluster.DropPostgresDatabaseAsync(postgres);
         }
     }
 }
+
+public sealed class OverloadTests_Sqlite() : OverloadTests(JournalProvider.Sqlite);
+
+public sealed class OverloadTests_Postgres() : OverloadTests(JournalProvider.Postgres);

@@ -18,16 +18,20 @@ public sealed class ReliabilityCluster : IAsyncDisposable
 {
     private readonly InProcessTestCluster _cluster;
 
-    private ReliabilityCluster(InProcessTestCluster cluster, string databasePath) => (_cluster, DatabasePath) = (cluster, databasePath);
+    private ReliabilityCluster(InProcessTestCluster cluster, string databasePath, string? postgres) =>
+        (_cluster, DatabasePath, PostgresConnectionString) = (cluster, databasePath, postgres);
 
-    /// <summary>The journal file.</summary>
+    /// <summary>The journal file on SQLite; on both backends the file of the projections' grain storage.</summary>
     public string DatabasePath { get; }
+
+    /// <summary>The PostgreSQL database of the journal, or null when the journal is the SQLite file.</summary>
+    public string? PostgresConnectionString { get; }
 
     /// <summary>A client of this cluster.</summary>
     public IClusterClient Client => _cluster.Client;
 
-    /// <summary>Plain SQL on the journal file.</summary>
-    public JournalFile Journal => new(DatabasePath);
+    /// <summary>Plain SQL on the journal's rows (the file, or the PostgreSQL database).</summary>
+    public IJournalRows Journal => PostgresConnectionString is null ? new JournalFile(DatabasePath) : new PostgresJournalRows(PostgresConnectionString);
 
     /// <summary>The silo's own journal object (to hold its writer, or read its counters).</summary>
     internal EventJournal SiloJournal => _cluster.Silos[0].ServiceProvider.GetRequiredService<EventJournal>();
@@ -36,10 +40,13 @@ public sealed class ReliabilityCluster : IAsyncDisposable
     public static string NewDatabasePath() =>
         Path.Combine(Path.GetTempPath(), "eventstore-tests", "reliability", Guid.NewGuid().ToString("N"), "events.db");
 
-    /// <summary>Starts a one-silo cluster on <paramref name="databasePath"/>; <paramref name="configureSilo"/> adds services first (a log provider, a clock…).</summary>
+    /// <summary>
+    /// Starts a one-silo cluster on <paramref name="databasePath"/> (or, given <paramref name="postgres"/>, with its journal in that
+    /// PostgreSQL database and only the projections' grain storage in the file); <paramref name="configureSilo"/> adds services first (a log provider, a clock…).
+    /// </summary>
     public static async Task<ReliabilityCluster> StartAsync(
         string databasePath, Action<JournalOptions>? journal = null, Action<ProjectionOptions>? projections = null,
-        string? clusterId = null, string serviceId = "event-store-reliability", Action<ISiloBuilder>? configureSilo = null)
+        string? clusterId = null, string serviceId = "event-store-reliability", Action<ISiloBuilder>? configureSilo = null, string? postgres = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
@@ -50,6 +57,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
             .AddSqliteEventJournal(options =>
             {
                 options.DatabasePath = databasePath;
+                if (postgres is not null) (options.Provider, options.ConnectionString) = (JournalProvider.Postgres, postgres);
                 options.EventAssemblies.Add(typeof(NoteAdded).Assembly);
                 journal?.Invoke(options);
             })
@@ -60,7 +68,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
             }); });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new ReliabilityCluster(cluster, databasePath);
+        return new ReliabilityCluster(cluster, databasePath, postgres);
     }
 
     /// <summary>Deactivates a grain, so that its next call rebuilds it from the journal.</summary>
@@ -78,6 +86,19 @@ public sealed class ReliabilityCluster : IAsyncDisposable
             await _cluster.DisposeAsync();
             SqliteConnection.ClearAllPools();
         }
+    }
+
+    /// <summary>
+    /// The journal database for <see cref="StartAsync"/>'s <c>postgres</c> on the given backend: a fresh PostgreSQL database
+    /// of the test run's server (its connection string), or null on SQLite, whose journal is the file.
+    /// </summary>
+    public static async Task<string?> NewPostgresDatabaseAsync(JournalProvider provider) =>
+        provider == JournalProvider.Postgres ? await PostgresServer.CreateDatabaseAsync("reliability") : null;
+
+    /// <summary>Drops a database made by <see cref="NewPostgresDatabaseAsync"/> (nothing on SQLite).</summary>
+    public static async Task DropPostgresDatabaseAsync(string? connectionString)
+    {
+        if (connectionString is not null) await PostgresServer.DropDatabaseAsync(connectionString);
     }
 
     /// <summary>Deletes the folder of a journal made by <see cref="NewDatabasePath"/> (best effort).</summary>

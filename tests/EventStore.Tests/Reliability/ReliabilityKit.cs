@@ -33,7 +33,7 @@ internal static class ReliabilityKit
     }
 
     /// <summary>Asserts that the AgentState and TaskHistory projections catch up to the journal's head with no problem, and hold every agent spawned.</summary>
-    public static async Task AssertProjectionsConverge(IClusterClient client, JournalFile journal)
+    public static async Task AssertProjectionsConverge(IClusterClient client, IJournalRows journal)
     {
         var rows = journal.Rows();
         var head = rows.Count == 0 ? 0 : rows.Max(r => r.Position);
@@ -90,6 +90,9 @@ internal static class ReliabilityKit
 
     /// <summary>Rows in both snapshot tables: the store's and the grains' own.</summary>
     public static long SnapshotCount(string path) => (long)Scalar(path, "SELECT (SELECT COUNT(*) FROM snapshots) + (SELECT COUNT(*) FROM grain_snapshots)")!;
+
+    /// <summary>Rows in both snapshot tables, on either backend.</summary>
+    public static long SnapshotCount(IJournalRows journal) => journal.Long("SELECT (SELECT COUNT(*) FROM snapshots) + (SELECT COUNT(*) FROM grain_snapshots)")!.Value;
 
     private sealed class Release(Action release) : IDisposable
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EventStore.Aggregates;
+using EventStore.Journal;
 using EventStore.Projections;
 using EventStore.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,7 @@ namespace EventStore.Tests.Reliability;
 /// of re-reading the journal on every message and tick, logs the problem once and its recovery once, and
 /// says what is wrong in its status for as long as it is.
 /// </summary>
-public sealed class StuckProjectionTests(ITestOutputHelper output)
+public abstract class StuckProjectionTests(JournalProvider provider, ITestOutputHelper output)
 {
     private const string Projection = "AgentStateProjectionGrain";
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(20);
@@ -24,12 +25,12 @@ public sealed class StuckProjectionTests(ITestOutputHelper output)
     [Fact]
     public async Task A_projection_stuck_on_a_damaged_row_logs_it_once_backs_off_its_journal_reads_and_logs_its_recovery_once()
     {
-        var path = ReliabilityCluster.NewDatabasePath();
+        var (path, postgres) = (ReliabilityCluster.NewDatabasePath(), await ReliabilityCluster.NewPostgresDatabaseAsync(provider));
         var log = new CapturedLog();
         try
         {
             await using var cluster = await ReliabilityCluster.StartAsync(path,
-                projections: o => o.FlushInterval = FlushInterval, configureSilo: silo => log.AddTo(silo));
+                projections: o => o.FlushInterval = FlushInterval, configureSilo: silo => log.AddTo(silo), postgres: postgres);
             var client = cluster.Client;
             var badId = Ids.New("agent");
             var agents = client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key);
@@ -66,7 +67,7 @@ public sealed class StuckProjectionTests(ITestOutputHelper output)
 
             // Repaired: the timer's next retry recovers it, logged once; the problem is cleared.
             var repaired = $$"""{"agentId":"{{badId}}","startedAt":"2026-11-27T00:00:00+00:00"}""";
-            Assert.Equal(1, Execute(path, "UPDATE events SET payload = $payload WHERE position = $p", ("$payload", repaired), ("$p", damaged)));
+            Assert.Equal(1, cluster.Journal.SetPayload(damaged, repaired));
             var head = cluster.Journal.Rows().Max(r => r.Position);
             var recovered = await Poll.Until(agents.GetStatus, s => s.Problem is null && s.Checkpoint == head, "AgentState recovers after the repair",
                 within: TimeSpan.FromSeconds(90));
@@ -81,6 +82,7 @@ public sealed class StuckProjectionTests(ITestOutputHelper output)
         finally
         {
             ReliabilityCluster.DeleteFolder(path);
+            await ReliabilityCluster.DropPostgresDatabaseAsync(postgres);
         }
     }
 
@@ -90,3 +92,7 @@ public sealed class StuckProjectionTests(ITestOutputHelper output)
     private static List<LogEntry> StuckErrors(CapturedLog log, long position) =>
         [.. log.Find(Projection, LogLevel.Error, "stuck").Where(e => $"{e.Message} {e.Exception}".Contains($"position {position}", StringComparison.Ordinal))];
 }
+
+public sealed class StuckProjectionTests_Sqlite(ITestOutputHelper output) : StuckProjectionTests(JournalProvider.Sqlite, output);
+
+public sealed class StuckProjectionTests_Postgres(ITestOutputHelper output) : StuckProjectionTests(JournalProvider.Postgres, output);

@@ -14,10 +14,15 @@ namespace EventStore.Tests.Reliability;
 /// <summary>
 /// Two independent clusters (different cluster and service ids) on the SAME journal file: each can
 /// activate the same aggregate, so one aggregate has two writers that know nothing of each other.
+/// On PostgreSQL (<see cref="TwoClustersOnOneDatabase"/>) the same on one database: two silos of a server-backed journal.
 /// </summary>
-public sealed class TwoClustersOnOneFile : IAsyncLifetime
+public class TwoClustersOnOneFile : IAsyncLifetime
 {
     private readonly string _path = ReliabilityCluster.NewDatabasePath();
+    private string? _postgres;
+
+    /// <summary>The journal's backend: SQLite here, PostgreSQL in <see cref="TwoClustersOnOneDatabase"/>.</summary>
+    public virtual JournalProvider Provider => JournalProvider.Sqlite;
 
     /// <summary>The first cluster.</summary>
     public ReliabilityCluster A { get; private set; } = null!;
@@ -25,8 +30,8 @@ public sealed class TwoClustersOnOneFile : IAsyncLifetime
     /// <summary>The second cluster, on the same file.</summary>
     public ReliabilityCluster B { get; private set; } = null!;
 
-    /// <summary>The shared journal file.</summary>
-    public JournalFile Journal => new(_path);
+    /// <summary>The shared journal's rows.</summary>
+    public IJournalRows Journal => A.Journal;
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -34,8 +39,9 @@ public sealed class TwoClustersOnOneFile : IAsyncLifetime
         // Both write the file: give the loser of the SQLite write lock time to wait for the winner's commit. Snapshots
         // every 5 events, so that both writers save snapshots of the same streams and rebuild from each other's.
         static void Configure(JournalOptions j) => (j.BusyTimeout, j.AppendTimeout, j.SnapshotInterval) = (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), 5);
-        A = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "writer-a", serviceId: "reliability-writer-a");
-        B = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "writer-b", serviceId: "reliability-writer-b");
+        if (Provider == JournalProvider.Postgres) _postgres = await PostgresServer.CreateDatabaseAsync("two_writers");
+        A = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "writer-a", serviceId: "reliability-writer-a", postgres: _postgres);
+        B = await ReliabilityCluster.StartAsync(_path, Configure, clusterId: "writer-b", serviceId: "reliability-writer-b", postgres: _postgres);
     }
 
     /// <inheritdoc />
@@ -43,8 +49,16 @@ public sealed class TwoClustersOnOneFile : IAsyncLifetime
     {
         if (B is not null) await B.DisposeAsync();
         if (A is not null) await A.DisposeAsync();
+        if (_postgres is not null) await PostgresServer.DropDatabaseAsync(_postgres);
         ReliabilityCluster.DeleteFolder(_path);
     }
+}
+
+/// <summary>Two independent clusters on the same PostgreSQL journal database.</summary>
+public sealed class TwoClustersOnOneDatabase : TwoClustersOnOneFile
+{
+    /// <inheritdoc />
+    public override JournalProvider Provider => JournalProvider.Postgres;
 }
 
 [CollectionDefinition(Name)]
@@ -53,13 +67,18 @@ public sealed class TwoWritersCollection : ICollectionFixture<TwoClustersOnOneFi
     public const string Name = "two-writers";
 }
 
+[CollectionDefinition(Name)]
+public sealed class PostgresTwoWritersCollection : ICollectionFixture<TwoClustersOnOneDatabase>
+{
+    public const string Name = "two-writers-postgres";
+}
+
 /// <summary>
 /// Two writers for one aggregate: no version is ever written twice, each append is either acknowledged
 /// and present at its version or refused with a clear conflict error (decided on the caught-up state),
 /// and both activations end equal to the fold of the journal.
 /// </summary>
-[Collection(TwoWritersCollection.Name)]
-public sealed class TwoWritersTests(TwoClustersOnOneFile clusters, ITestOutputHelper output)
+public abstract class TwoWritersTests(TwoClustersOnOneFile clusters, ITestOutputHelper output)
 {
     private const int CallersPerCluster = 2;
     private const int Rounds = 15;
@@ -206,3 +225,9 @@ internal static class BagExtensions
         foreach (var item in items) bag.Add(item);
     }
 }
+
+[Collection(TwoWritersCollection.Name)]
+public sealed class TwoWritersTests_Sqlite(TwoClustersOnOneFile clusters, ITestOutputHelper output) : TwoWritersTests(clusters, output);
+
+[Collection(PostgresTwoWritersCollection.Name)]
+public sealed class TwoWritersTests_Postgres(TwoClustersOnOneDatabase clusters, ITestOutputHelper output) : TwoWritersTests(clusters, output);

@@ -13,8 +13,7 @@ namespace EventStore.Tests.Store;
 /// An aggregate's own snapshots are the grain's alone: a snapshot saved through the store, even a well-formed
 /// one in the grain's own encoding, is never adopted by the grain.
 /// </summary>
-[Collection(SharedClusterCollection.Name)]
-public sealed class SnapshotOwnershipTests(JournalCluster cluster)
+public abstract class SnapshotOwnershipTests(JournalCluster cluster)
 {
     private const int Events = 130; // past the default snapshot interval of 100: the grain snapshots itself at 100
 
@@ -72,3 +71,9 @@ public sealed class SnapshotOwnershipTests(JournalCluster cluster)
 
     private static string Json(TaskView view) => JsonSerializer.Serialize(view);
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class SnapshotOwnershipTests_Sqlite(JournalCluster cluster) : SnapshotOwnershipTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class SnapshotOwnershipTests_Postgres(PostgresJournalCluster cluster) : SnapshotOwnershipTests(cluster);

@@ -10,8 +10,7 @@ using static EventStore.Tests.Store.StoreTestKit;
 namespace EventStore.Tests.Store;
 
 /// <summary>Appending through the event store: versions, expected versions, idempotent retries, and appends beside a live grain.</summary>
-[Collection(SharedClusterCollection.Name)]
-public sealed class StoreAppendTests(JournalCluster cluster)
+public abstract class StoreAppendTests(JournalCluster cluster)
 {
     private IEventStoreGrain Store => cluster.Client.GetEventStore();
 
@@ -285,3 +284,9 @@ public sealed class StoreAppendTests(JournalCluster cluster)
         return (state.Status, state.Version);
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class StoreAppendTests_Sqlite(JournalCluster cluster) : StoreAppendTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class StoreAppendTests_Postgres(PostgresJournalCluster cluster) : StoreAppendTests(cluster);

@@ -1,4 +1,5 @@
 using EventStore.Errors;
+using EventStore.Journal;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -10,7 +11,7 @@ namespace EventStore.Tests.Store;
 /// A cluster of its own holding exactly 100,000 notes in 100 aggregates of 1,000, appended once through
 /// the store (1,000 events per append) by the first test that needs them. Its tests only read.
 /// </summary>
-public sealed class StoreLoadCluster : JournalCluster
+public class StoreLoadCluster : JournalCluster
 {
     public const int AggregateCount = 100;
     public const int EventsPerAggregate = 1_000;
@@ -47,14 +48,27 @@ public sealed class StoreLoadCluster : JournalCluster
 }
 
 /// <summary>Runs alone (no other collection in parallel), so that the managed heap measured by the replay test is its own.</summary>
+/// <summary>A <see cref="StoreLoadCluster"/> on PostgreSQL.</summary>
+public sealed class PostgresStoreLoadCluster : StoreLoadCluster
+{
+    /// <inheritdoc />
+    public override JournalProvider Provider => JournalProvider.Postgres;
+}
+
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class StoreLoadCollection : ICollectionFixture<StoreLoadCluster>
 {
     public const string Name = "store-load";
 }
 
-[Collection(StoreLoadCollection.Name)]
-public sealed class StoreLoadTests(StoreLoadCluster cluster, ITestOutputHelper output)
+/// <summary>Runs alone too, for the same reason.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PostgresStoreLoadCollection : ICollectionFixture<PostgresStoreLoadCluster>
+{
+    public const string Name = "store-load-postgres";
+}
+
+public abstract class StoreLoadTests(StoreLoadCluster cluster, ITestOutputHelper output)
 {
     private const long MemoryBound = 30 * 1024 * 1024;
 
@@ -115,8 +129,8 @@ public sealed class StoreLoadTests(StoreLoadCluster cluster, ITestOutputHelper o
         Assert.Single(stats.EventsByAggregateType);
         Assert.Equal(0, stats.SnapshotCount);
         Assert.Equal(cluster.MaxPosition(), stats.HeadPosition);
-        Assert.Equal(RawSql.Long(cluster.DatabasePath, "SELECT MIN(timestamp) FROM events"), stats.OldestTimestamp);
-        Assert.Equal(RawSql.Long(cluster.DatabasePath, "SELECT MAX(timestamp) FROM events"), stats.NewestTimestamp);
+        Assert.Equal(cluster.Journal.Long("SELECT MIN(timestamp) FROM events"), stats.OldestTimestamp);
+        Assert.Equal(cluster.Journal.Long("SELECT MAX(timestamp) FROM events"), stats.NewestTimestamp);
         Assert.True(stats.JournalSizeBytes > (long)StoreLoadCluster.TotalEvents * StoreLoadCluster.TextLength, $"{stats.JournalSizeBytes} bytes for 100,000 payloads of {StoreLoadCluster.TextLength} characters");
     }
 
@@ -139,3 +153,9 @@ public sealed class StoreLoadTests(StoreLoadCluster cluster, ITestOutputHelper o
         Assert.Equal(limited.Skip(5_000).Keys(), offsetAlone.Keys());
     }
 }
+
+[Collection(StoreLoadCollection.Name)]
+public sealed class StoreLoadTests_Sqlite(StoreLoadCluster cluster, ITestOutputHelper output) : StoreLoadTests(cluster, output);
+
+[Collection(PostgresStoreLoadCollection.Name)]
+public sealed class StoreLoadTests_Postgres(PostgresStoreLoadCluster cluster, ITestOutputHelper output) : StoreLoadTests(cluster, output);

@@ -6,8 +6,7 @@ using static EventStore.Tests.Store.StoreTestKit;
 namespace EventStore.Tests.Store;
 
 /// <summary>Queries with a filter: each condition alone, combined, paging with limit and offset, and SQL-looking values as plain data.</summary>
-[Collection(SharedClusterCollection.Name)]
-public sealed class StoreQueryTests(JournalCluster cluster)
+public abstract class StoreQueryTests(JournalCluster cluster)
 {
     private IEventStoreGrain Store => cluster.Client.GetEventStore();
 
@@ -202,6 +201,12 @@ public sealed class StoreQueryTests(JournalCluster cluster)
         Assert.Empty(await Store.Query(new EventFilter { AggregateIds = ["') OR 1=1 --"], Limit = 10 }));
         Assert.Empty((await Store.GetEventsByType("' OR 1=1 --")).Events);
         Assert.Equal(2L, (await Store.GetStats()).EventsByAggregateType[kind]);
-        Assert.Equal(2L, RawSql.Long(cluster.DatabasePath, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('events', 'snapshots')"));
+        Assert.Subset(cluster.Journal.Tables(), new HashSet<string> { "events", "snapshots" });
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class StoreQueryTests_Sqlite(JournalCluster cluster) : StoreQueryTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class StoreQueryTests_Postgres(PostgresJournalCluster cluster) : StoreQueryTests(cluster);

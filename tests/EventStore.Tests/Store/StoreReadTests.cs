@@ -7,8 +7,7 @@ using static EventStore.Tests.Store.StoreTestKit;
 namespace EventStore.Tests.Store;
 
 /// <summary>Reading through the event store: one aggregate's events, events by type, pages of the whole log, and replay.</summary>
-[Collection(SharedClusterCollection.Name)]
-public sealed class StoreReadTests(JournalCluster cluster)
+public abstract class StoreReadTests(JournalCluster cluster)
 {
     private IEventStoreGrain Store => cluster.Client.GetEventStore();
 
@@ -212,3 +211,9 @@ public sealed class StoreReadTests(JournalCluster cluster)
         Assert.Contains("pageSize", error.Message);
     }
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class StoreReadTests_Sqlite(JournalCluster cluster) : StoreReadTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class StoreReadTests_Postgres(PostgresJournalCluster cluster) : StoreReadTests(cluster);

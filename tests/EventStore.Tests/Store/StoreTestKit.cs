@@ -35,18 +35,18 @@ internal static class StoreTestKit
 
     /// <summary>The highest position in the journal, read with plain SQL (0 if empty).</summary>
     public static long MaxPosition(this JournalCluster cluster) =>
-        RawSql.Long(cluster.DatabasePath, "SELECT COALESCE(MAX(position), 0) FROM events");
+        cluster.Journal.MaxPosition();
 
     /// <summary>Rows of the snapshots table, read with plain SQL.</summary>
     public static long SnapshotRows(this JournalCluster cluster) =>
-        RawSql.Long(cluster.DatabasePath, "SELECT COUNT(*) FROM snapshots");
+        cluster.Journal.SnapshotRows();
 
     /// <summary>
     /// Rows of the snapshots table for the aggregate types made by <see cref="Kind"/>: only these tests save those, and
     /// they await each save, whereas grains of other tests may still be saving their automatic snapshots in the background.
     /// </summary>
     public static long KindSnapshotRows(this JournalCluster cluster) =>
-        RawSql.Long(cluster.DatabasePath, "SELECT COUNT(*) FROM snapshots WHERE aggregate_type LIKE 'kind-%'");
+        cluster.Journal.SnapshotRows("kind-");
 
     /// <summary>(position, id) of each envelope: enough to compare a result with raw rows.</summary>
     public static List<(long Position, string Id)> Keys(this IEnumerable<EventEnvelope> events) => events.Select(e => (e.Position, e.Id)).ToList();

@@ -7,8 +7,7 @@ using EventStore.Tests.Infrastructure;
 namespace EventStore.Tests.Store;
 
 /// <summary>An event whose payload names an aggregate other than the stream it is appended to is refused, and nothing is written.</summary>
-[Collection(SharedClusterCollection.Name)]
-public sealed class StreamIdentityTests(JournalCluster cluster)
+public abstract class StreamIdentityTests(JournalCluster cluster)
 {
     private static readonly DateTimeOffset At = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
 
@@ -52,3 +51,9 @@ public sealed class StreamIdentityTests(JournalCluster cluster)
         _ => new MemoryStored("shared-memory-id", id, "plan", "text", 10, At),
     };
 }
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class StreamIdentityTests_Sqlite(JournalCluster cluster) : StreamIdentityTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class StreamIdentityTests_Postgres(PostgresJournalCluster cluster) : StreamIdentityTests(cluster);
