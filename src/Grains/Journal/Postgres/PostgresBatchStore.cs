@@ -69,34 +69,20 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
         _savepoint!.ExecuteNonQuery();
         try
         {
-            var (actualVersion, actualType) = ReadHead(append.AggregateId);
-            if (actualType is not null && actualType != append.AggregateType)
+            var (headVersion, headType) = ReadHead(append.AggregateId);
+            if (StreamAppendRules.Refusal(append, headVersion, headType) is { } refusal)
             {
                 _release!.ExecuteNonQuery();
-                return new InvalidCommandException("aggregateId",
-                    $"'{append.AggregateId}' is the id of a {actualType} stream; a {append.AggregateType} cannot use it");
-            }
-            if (actualVersion != append.ExpectedVersion)
-            {
-                _release!.ExecuteNonQuery();
-                return new AppendOutcome.VersionConflict(actualVersion);
+                return refusal;
             }
 
             _takePositions!.Parameters[0].Value = (long)append.Events.Count;
             var firstPosition = (long)_takePositions.ExecuteScalar()! - append.Events.Count + 1;
             var committed = new List<Events.EventEnvelope>(append.Events.Count);
-            foreach (var pending in append.Events)
+            for (var i = 0; i < append.Events.Count; i++)
             {
-                var version = append.ExpectedVersion + committed.Count + 1;
-                var position = firstPosition + committed.Count;
-                Insert(append, pending, version, position);
-                committed.Add(pending.Envelope with
-                {
-                    AggregateId = append.AggregateId,
-                    AggregateType = append.AggregateType,
-                    Version = version,
-                    Position = position,
-                });
+                Insert(append, append.Events[i], StreamAppendRules.VersionOf(append, i), firstPosition + i);
+                committed.Add(StreamAppendRules.Committed(append, i, firstPosition + i));
             }
             _release!.ExecuteNonQuery();
             return new AppendOutcome.Committed(committed);
@@ -106,8 +92,7 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
             // A version taken by another writer (another silo), or an event id already used.
             _rollback!.ExecuteNonQuery();
             _release!.ExecuteNonQuery();
-            var (actualVersion, _) = ReadHead(append.AggregateId);
-            return actualVersion != append.ExpectedVersion ? new AppendOutcome.VersionConflict(actualVersion) : DescribeDuplicate(append, ex);
+            return StreamAppendRules.AfterViolation(append, ReadHead(append.AggregateId).Version, FindOwner, ex.ConstraintName ?? ex.SqlState);
         }
     }
 
@@ -150,21 +135,12 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
         _insert.ExecuteNonQuery();
     }
 
-    /// <summary>A constraint failed, and the head was checked, so an event id is taken: say which, and by what.</summary>
-    private Exception DescribeDuplicate(StreamAppend append, PostgresException violation)
+    /// <summary>The aggregate and version of the event with this id, read in the batch's transaction.</summary>
+    private (string AggregateId, long Version)? FindOwner(string id)
     {
-        var ids = append.Events.Select(e => e.Envelope.Id).ToList();
-        var twice = ids.GroupBy(id => id).FirstOrDefault(g => g.Count() > 1);
-        if (twice is not null) return new DuplicateEventIdException(twice.Key, "it appears twice in the same append");
-
-        foreach (var id in ids)
-        {
-            _selectIdOwner!.Parameters[0].Value = id;
-            using var reader = _selectIdOwner.ExecuteReader();
-            if (reader.Read())
-                return new DuplicateEventIdException(id, $"it is event version {reader.GetInt64(2)} of aggregate '{reader.GetString(1)}'");
-        }
-        return new JournalUnavailableException($"A constraint of the journal ({violation.ConstraintName ?? violation.SqlState}) refused the append to '{append.AggregateId}'.");
+        _selectIdOwner!.Parameters[0].Value = id;
+        using var reader = _selectIdOwner.ExecuteReader();
+        return reader.Read() ? (reader.GetString(1), reader.GetInt64(2)) : null;
     }
 
     private NpgsqlConnection EnsureConnection()

@@ -62,32 +62,16 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
         if (!atomicByItself) transaction.Save(savepoint);
         try
         {
-            var (actualVersion, actualType) = Head(append.AggregateId, append.ExpectedVersion);
-            if (actualType is not null && actualType != append.AggregateType)
+            var (headVersion, headType) = Head(append.AggregateId, append.ExpectedVersion);
+            if (StreamAppendRules.Refusal(append, headVersion, headType) is { } refusal)
             {
                 if (!atomicByItself) transaction.Release(savepoint);
-                return new InvalidCommandException("aggregateId",
-                    $"'{append.AggregateId}' is the id of a {actualType} stream; a {append.AggregateType} cannot use it");
-            }
-            if (actualVersion != append.ExpectedVersion)
-            {
-                if (!atomicByItself) transaction.Release(savepoint);
-                return new AppendOutcome.VersionConflict(actualVersion);
+                return refusal;
             }
 
             var committed = new List<Events.EventEnvelope>(append.Events.Count);
-            foreach (var pending in append.Events)
-            {
-                var version = append.ExpectedVersion + committed.Count + 1;
-                var position = Insert(append, pending, version);
-                committed.Add(pending.Envelope with
-                {
-                    AggregateId = append.AggregateId,
-                    AggregateType = append.AggregateType,
-                    Version = version,
-                    Position = position,
-                });
-            }
+            for (var i = 0; i < append.Events.Count; i++)
+                committed.Add(StreamAppendRules.Committed(append, i, Insert(append, append.Events[i], StreamAppendRules.VersionOf(append, i))));
             if (!atomicByItself) transaction.Release(savepoint);
             _batchHeads[append.AggregateId] = (committed[^1].Version, append.AggregateType);
             return new AppendOutcome.Committed(committed);
@@ -102,8 +86,7 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
             // A version taken by a writer this process did not see, or an event id already used.
             _heads.Remove(append.AggregateId);
             _batchHeads.Remove(append.AggregateId);
-            var (actualVersion, _) = ReadHead(append.AggregateId);
-            return actualVersion != append.ExpectedVersion ? new AppendOutcome.VersionConflict(actualVersion) : DescribeDuplicate(append);
+            return StreamAppendRules.AfterViolation(append, ReadHead(append.AggregateId).Version, FindOwner, ex.Message);
         }
     }
     /// <summary>
@@ -160,25 +143,15 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
         p["$request"].Value = (object?)pending.Request ?? DBNull.Value;
         return (long)_insert.ExecuteScalar()!;
     }
-    /// <summary>A constraint failed, and the head was checked, so an event id is taken: say which, and by what.</summary>
-    private Exception DescribeDuplicate(StreamAppend append)
+    /// <summary>The aggregate and version of the event with this id, read in the batch's transaction.</summary>
+    private (string AggregateId, long Version)? FindOwner(string id)
     {
-        var ids = append.Events.Select(e => e.Envelope.Id).ToList();
-        var twice = ids.GroupBy(id => id).FirstOrDefault(g => g.Count() > 1);
-        if (twice is not null) return new DuplicateEventIdException(twice.Key, "it appears twice in the same append");
-
         using var command = _connection!.CreateCommand();
         command.Transaction = _transaction;
         command.CommandText = SqliteJournalSql.SelectIdOwner;
-        var parameter = command.Parameters.Add("$id", SqliteType.Text);
-        foreach (var id in ids)
-        {
-            parameter.Value = id;
-            using var reader = command.ExecuteReader();
-            if (reader.Read())
-                return new DuplicateEventIdException(id, $"it is event version {reader.GetInt64(2)} of aggregate '{reader.GetString(1)}'");
-        }
-        return new JournalUnavailableException($"A constraint of the journal refused the append to '{append.AggregateId}'.");
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(1), reader.GetInt64(2)) : null;
     }
     private SqliteConnection EnsureConnection()
     {
