@@ -31,12 +31,18 @@ internal sealed record BenchOptions(
     IReadOnlySet<string> Workloads,
     IReadOnlySet<string> Systems,
     string? OutputDirectory,
-    int Repeat)
+    int Repeat,
+    bool Postgres = false,
+    string? PostgresConnectionString = null)
 {
     public static readonly string[] AllWorkloads = ["W1", "W2", "W3", "W4", "W5", "W6"];
-    public static readonly string[] AllSystems = ["eventstore", "raw-sqlite", "orleans-logstorage"];
+    public static readonly string[] AllSystems = ["eventstore", "raw-sqlite", "orleans-logstorage", "raw-npgsql", "marten"];
 
-    public string SyncName => Sync == JournalDurability.Full ? "FULL" : "NORMAL";
+    /// <summary>FULL or NORMAL (SQLite's synchronous); "PG" for a PostgreSQL run (fsync and synchronous_commit on).</summary>
+    public string SyncName => Postgres ? "PG" : Sync == JournalDurability.Full ? "FULL" : "NORMAL";
+
+    /// <summary>The product's journal database: sqlite or postgres.</summary>
+    public string Backend => Postgres ? "postgres" : "sqlite";
 
     public Scale Scale => Quick ? Scale.Quick : Scale.Full;
 
@@ -44,13 +50,19 @@ internal sealed record BenchOptions(
 
     public bool Runs(string workload, string system) => Workloads.Contains(workload) && Systems.Contains(system);
 
-    public bool IsEverything => Workloads.Count == AllWorkloads.Length && Systems.Count == AllSystems.Length;
+    /// <summary>The systems of a run without --system: the SQLite ones, or with --backend postgres the PostgreSQL ones.</summary>
+    public static string[] DefaultSystems(bool postgres) =>
+        postgres ? ["eventstore", "raw-npgsql", "marten"] : ["eventstore", "raw-sqlite", "orleans-logstorage"];
+
+    public bool IsEverything => Workloads.Count == AllWorkloads.Length && Systems.SetEquals(DefaultSystems(Postgres));
 
     public const string Usage = """
         usage: dotnet run -c Release --project bench/EventStore.Benchmarks -- [options]
           --sync FULL|NORMAL     SQLite synchronous setting of every system (default FULL)
           --workload W1[,W2..]   run only these workloads (W1..W6; repeatable; default all)
-          --system NAME[,..]     run only these systems: eventstore, raw-sqlite, orleans-logstorage (default all)
+          --system NAME[,..]     run only these systems: eventstore, raw-sqlite, orleans-logstorage, raw-npgsql, marten (default all)
+          --backend sqlite|postgres  the product's journal database for W1-W4 (default sqlite; W5 always runs on SQLite)
+          --postgres CONNSTRING  use this PostgreSQL server (a user that may CREATE DATABASE) instead of starting a private one
           --quick                a 10x smaller smoke run
           --repeat N             run the short, target-bearing measurements N times and keep the best (default 3; 1 with --quick)
           --json                 print one JSON object per result on stdout (progress and table go to stderr)
@@ -63,7 +75,8 @@ internal sealed record BenchOptions(
     {
         var sync = JournalDurability.Full;
         bool quick = false, json = false, write = true;
-        string? output = null;
+        string? output = null, postgresServer = null;
+        var postgres = false;
         int? repeat = null;
         var workloads = new HashSet<string>(StringComparer.Ordinal);
         var systems = new HashSet<string>(StringComparer.Ordinal);
@@ -88,6 +101,15 @@ internal sealed record BenchOptions(
                     foreach (var s in Split(Value()).Select(s => s.ToLowerInvariant()))
                         systems.Add(AllSystems.Contains(s) ? s : throw new ArgumentException($"unknown system '{s}' ({string.Join(", ", AllSystems)})"));
                     break;
+                case "--backend":
+                    postgres = Value().ToLowerInvariant() switch
+                    {
+                        "sqlite" => false,
+                        "postgres" => true,
+                        var other => throw new ArgumentException($"--backend must be sqlite or postgres, not '{other}'"),
+                    };
+                    break;
+                case "--postgres": postgresServer = Value(); break;
                 case "--quick": quick = true; break;
                 case "--repeat":
                     repeat = int.TryParse(Value(), out var n) && n is >= 1 and <= 10 ? n : throw new ArgumentException("--repeat must be a number from 1 to 10");
@@ -99,9 +121,9 @@ internal sealed record BenchOptions(
             }
         }
         if (workloads.Count == 0) workloads.UnionWith(AllWorkloads);
-        if (systems.Count == 0) systems.UnionWith(AllSystems);
+        if (systems.Count == 0) systems.UnionWith(DefaultSystems(postgres));
         var directory = write ? output ?? DefaultResultsDirectory() : null;
-        return new BenchOptions(sync, quick, json, workloads, systems, directory, repeat ?? (quick ? 1 : 3));
+        return new BenchOptions(sync, quick, json, workloads, systems, directory, repeat ?? (quick ? 1 : 3), postgres, postgresServer);
     }
 
     private static IEnumerable<string> Split(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -22,12 +22,16 @@ catch (ArgumentException ex)
     return 2;
 }
 
+// The private PostgreSQL server kit (linked from the tests) uses an existing server when this variable names one.
+if (options.PostgresConnectionString is { } server)
+    Environment.SetEnvironmentVariable(EventStore.Tests.Infrastructure.PostgresServer.ConnectionStringVariable, server);
+
 var sink = new ResultSink(options.Json);
 var loadAtStart = Report.LoadAverage();
 var product = Report.ProductVersion();
 var started = DateTime.Now;
 var clock = Stopwatch.StartNew();
-ResultSink.Progress($"synchronous={options.SyncName}{(options.Quick ? ", quick" : "")}: {string.Join(", ", options.Workloads.Order())}");
+ResultSink.Progress($"backend {options.Backend}, synchronous={options.SyncName}{(options.Quick ? ", quick" : "")}: {string.Join(", ", options.Workloads.Order())}");
 var failed = await Runner.RunAsync(new BenchContext(options, sink));
 
 var report = new Report(options, sink.Results, started, clock.Elapsed, loadAtStart, product);

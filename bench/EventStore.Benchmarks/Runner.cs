@@ -39,15 +39,21 @@ internal static class Runner
         await Best(o.Runs("W1", "raw-sqlite"), "W1 raw group-commit", () => RawGroupCommit.Run(bench));
         await Best(o.Runs("W1", "raw-sqlite"), "W1 raw batch-1000", () => Task.Run(() => RawBatch.Run(bench)));
         await Step(o.Runs("W1", "orleans-logstorage"), "W1 LogStorage", () => LogStorageBaseline.RunW1(bench));
+        await Best(o.Runs("W1", "raw-npgsql"), "W1 raw-npgsql group-commit", () => RawNpgsql.GroupCommit(bench));
+        await Best(o.Runs("W1", "raw-npgsql"), "W1 raw-npgsql row-per-txn", () => Task.Run(() => RawNpgsql.RowPerTxn(bench)));
+        await Best(o.Runs("W1", "marten"), "W1 marten", () => MartenBaseline.RunW1(bench));
 
         await Best(o.Runs("W2", "eventstore"), "W2 eventstore", () => W2SequentialAppend.Run(bench));
         await Best(o.Runs("W2", "raw-sqlite"), "W2 raw", () => Task.Run(() => RawSequential.Run(bench)));
         await Step(o.Runs("W2", "orleans-logstorage"), "W2 LogStorage", () => LogStorageBaseline.RunW2(bench));
+        await Best(o.Runs("W2", "raw-npgsql"), "W2 raw-npgsql", () => Task.Run(() => RawNpgsql.Sequential(bench)));
+        await Best(o.Runs("W2", "marten"), "W2 marten", () => MartenBaseline.RunW2(bench));
 
         await Step(o.Runs("W3"), "W3", () => W3Recovery.Run(bench));
 
-        var bigLog = (o.Runs("W4") || o.Runs("W6")) && (o.Systems.Contains("eventstore") || o.Systems.Contains("raw-sqlite"));
+        var bigLog = (o.Runs("W4") || o.Runs("W6")) && (o.Systems.Contains("eventstore") || o.Systems.Contains("raw-sqlite") || o.Systems.Contains("raw-npgsql"));
         await Step(bigLog, "W4/W6", () => RunOnBigLog(bench));
+        await Step(o.Runs("W4", "marten"), "W4 marten", () => MartenBaseline.RunW4(bench));
 
         await Step(o.Runs("W5", "eventstore"), "W5 (with W1 on agent grains)", () => W5ProjectionLag.Run(bench));
         await Step(o.Runs("W5", "eventstore"), "W5 diagnostic: no projection saves", () => W5ProjectionLag.Run(bench, W5ProjectionLag.Setup.NoSaves));
@@ -62,8 +68,8 @@ internal static class Runner
     private static async Task ProcessWarmup(BenchContext bench)
     {
         BenchContext.Progress($"Warming up the process ({bench.Scale.Warmup.TotalSeconds * 3:0} s, not measured)");
-        using var database = new TempDatabase();
-        await using var cluster = await BenchCluster.StartAsync(Silos.Journal(database.Path, bench.Durability));
+        await using var database = await BenchDatabase.CreateAsync(bench, "warmup");
+        await using var cluster = await BenchCluster.StartAsync(Silos.Journal(database, bench.Durability));
         await Warmup.BenchGrains(cluster.Client, bench.Scale.Warmup * 2);
         await Warmup.AgentGrains(cluster.Client, bench.Scale.Warmup);
     }
@@ -72,9 +78,9 @@ internal static class Runner
     private static async Task RunOnBigLog(BenchContext bench)
     {
         var o = bench.Options;
-        using var database = new TempDatabase();
+        await using var database = await BenchDatabase.CreateAsync(bench, "biglog");
         long head;
-        await using (var cluster = await BenchCluster.StartAsync(Silos.Journal(database.Path, bench.Durability, projections: false)))
+        await using (var cluster = await BenchCluster.StartAsync(Silos.Journal(database, bench.Durability, projections: false)))
         {
             await BigLog.Fill(bench, cluster.Client);
             head = (await cluster.Client.GetEventStore().GetStats()).HeadPosition;
@@ -85,6 +91,8 @@ internal static class Runner
             }
             if (o.Runs("W6", "eventstore")) await W6ByTypeQuery.Run(bench, cluster.Client, head);
         }
+        if (o.Runs("W4", "raw-npgsql") && database.IsPostgres) await bench.RunBestOf(() => RawNpgsql.SelectAll(bench, database.Postgres));
+        if (database.IsPostgres) return; // the raw SQLite reads need the SQLite journal's file
         if (o.Runs("W4", "raw-sqlite")) await bench.RunBestOf(() => Task.Run(() => RawRead.All(bench, database.Path)));
         if (o.Runs("W6", "raw-sqlite"))
         {

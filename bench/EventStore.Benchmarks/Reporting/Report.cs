@@ -18,7 +18,8 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Result> results
     public string Markdown()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark run: synchronous={options.SyncName}{(options.Quick ? " (--quick)" : "")}, {started:yyyy-MM-dd HH:mm}");
+        var durability = options.Postgres ? "PostgreSQL journal (fsync and synchronous_commit on)" : $"synchronous={options.SyncName}";
+        text.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark run: {durability}{(options.Quick ? " (--quick)" : "")}, {started:yyyy-MM-dd HH:mm}");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0.0} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
         text.AppendLine(CultureInfo.InvariantCulture, $"- product: {product} (when the run started)");
@@ -50,7 +51,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Result> results
     {
         Directory.CreateDirectory(directory);
         var name = $"{started:yyyy-MM-dd}-{options.SyncName}{(options.Quick ? "-quick" : "")}";
-        if (!options.IsEverything) name += "-" + string.Join("-", options.Workloads.Order()) + (options.Systems.Count < BenchOptions.AllSystems.Length ? "-" + string.Join("-", options.Systems.Order()) : "");
+        if (!options.IsEverything) name += "-" + string.Join("-", options.Workloads.Order()) + (options.Systems.SetEquals(BenchOptions.DefaultSystems(options.Postgres)) ? "" : "-" + string.Join("-", options.Systems.Order()));
         var markdown = Path.Combine(directory, name + ".md");
         var json = Path.Combine(directory, name + ".jsonl");
         File.WriteAllText(markdown, Markdown());

@@ -36,14 +36,23 @@ internal static class Targets
             checks.Add(new("W5 projection lag p99 <= 100 ms", $"p50 {w5.P50Ms:0.#} ms, p99 {lag:0.#} ms", lag <= 100));
 
         Latency(checks, "W6 first page <= 5 ms (p50)", Find("W6", "eventstore", "first page"), 5);
+
+        // PostgreSQL (--backend postgres): the same ratios against plain Npgsql, and ahead of Marten.
+        Ratio(checks, "PG: W1 >= 0.7x raw-npgsql group-commit", w1, Find("W1", "raw-npgsql", "group-commit"), 0.7, true);
+        Ratio(checks, "PG: W1 >= 3x raw-npgsql row-per-txn", w1, Find("W1", "raw-npgsql", "row-per-txn"), 3, true);
+        Ratio(checks, "PG: W2 >= 0.6x raw-npgsql sequential row-per-txn", w2, Find("W2", "raw-npgsql", "row-per-txn"), 0.6, true);
+        Ratio(checks, "PG: W4 replay >= 0.5x raw-npgsql select-all", Find("W4", "eventstore", "replay page 1000"), Find("W4", "raw-npgsql", "select-all"), 0.5, true);
+        Ratio(checks, "PG: W1 ahead of marten (> 1x)", w1, Find("W1", "marten", "append+SaveChanges"), 1, true, strictlyAbove: true);
+        Ratio(checks, "PG: W2 ahead of marten (> 1x)", w2, Find("W2", "marten", "append+SaveChanges"), 1, true, strictlyAbove: true);
+        Ratio(checks, "PG: W4 replay ahead of marten (> 1x)", Find("W4", "eventstore", "replay page 1000"), Find("W4", "marten", "QueryAllRawEvents page 1000"), 1, true, strictlyAbove: true);
         return checks;
     }
 
-    private static void Ratio(List<TargetCheck> checks, string target, Result? ours, Result? baseline, double at, bool binding)
+    private static void Ratio(List<TargetCheck> checks, string target, Result? ours, Result? baseline, double at, bool binding, bool strictlyAbove = false)
     {
         if (ours?.EventsPerSecond is not { } a || baseline?.EventsPerSecond is not { } b || b == 0) return;
         var ratio = a / b;
-        checks.Add(new(target, $"{a:0}/s vs {b:0}/s = {ratio:0.00}x", binding ? ratio >= at : null));
+        checks.Add(new(target, $"{a:0}/s vs {b:0}/s = {ratio:0.00}x", binding ? strictlyAbove ? ratio > at : ratio >= at : null));
     }
 
     private static void Latency(List<TargetCheck> checks, string target, Result? result, double maxMs)

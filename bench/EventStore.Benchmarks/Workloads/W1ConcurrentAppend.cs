@@ -25,11 +25,11 @@ internal static class W1ConcurrentAppend
     private static async Task Measure(BenchContext bench, int aggregates, int eventsPerAggregate, string variant, bool memory)
     {
         BenchContext.Progress($"W1 eventstore {variant}: {aggregates} aggregates x {eventsPerAggregate} events, {bench.Scale.InFlight} in flight");
-        using var database = new TempDatabase();
+        await using var database = await BenchDatabase.CreateAsync(bench, "w1");
         DriveOutcome outcome;
         string? commits;
         long startWorkingSet, peakWorkingSet;
-        await using (var cluster = await BenchCluster.StartAsync(Silos.Journal(database.Path, bench.Durability)))
+        await using (var cluster = await BenchCluster.StartAsync(Silos.Journal(database, bench.Durability)))
         {
             await Warmup.BenchGrains(cluster.Client, bench.Scale.Warmup);
             var grains = Enumerable.Range(0, aggregates)
@@ -47,7 +47,8 @@ internal static class W1ConcurrentAppend
             commits = JournalProbe.Describe(before, probe.Read());
         }
 
-        var notes = new List<string> { $"{aggregates}x{eventsPerAggregate}", JournalFile.DescribeRows(database.Path, "bench-aggregate") };
+        var notes = new List<string> { $"{aggregates}x{eventsPerAggregate}" };
+        if (!database.IsPostgres) notes.Add(JournalFile.DescribeRows(database.Path, "bench-aggregate"));
         if (commits is not null) notes.Add(commits);
         if (outcome.Failures > 0) notes.Add($"{outcome.Failures} failed commands retried, first: {outcome.FirstError}");
         if (memory) notes.Add($"working set {startWorkingSet / 1048576.0:0} MB at start");

@@ -16,9 +16,9 @@ internal static class W2SequentialAppend
     {
         var events = bench.Scale.W2Events;
         BenchContext.Progress($"W2 eventstore: {events} sequential events to one aggregate");
-        using var database = new TempDatabase();
+        await using var database = await BenchDatabase.CreateAsync(bench, "w2");
         SequentialRun run, roundTrips;
-        await using (var cluster = await BenchCluster.StartAsync(Silos.Journal(database.Path, bench.Durability)))
+        await using (var cluster = await BenchCluster.StartAsync(Silos.Journal(database, bench.Durability)))
         {
             await Warmup.BenchGrains(cluster.Client, bench.Scale.Warmup);
             var warm = cluster.Client.GetGrain<IBenchAggregateGrain>("w2-warmup");

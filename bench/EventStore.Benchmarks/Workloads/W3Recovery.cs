@@ -29,17 +29,19 @@ internal static class W3Recovery
     {
         var events = bench.Scale.W3Events;
         var runEventStore = bench.Options.Systems.Contains("eventstore");
-        var runRaw = snapshotInterval == 0 && bench.Options.Systems.Contains("raw-sqlite");
+        var runRaw = snapshotInterval == 0 && !bench.Options.Postgres && bench.Options.Systems.Contains("raw-sqlite");
         if (!runEventStore && !runRaw) return;
         BenchContext.Progress($"W3 recovery of {events} events, snapshot interval {snapshotInterval}");
-        using var database = new TempDatabase();
+        await using var database = await BenchDatabase.CreateAsync(bench, "w3");
         var latencies = new Latencies(bench.Scale.W3Repeats);
         long snapshotVersion = 0;
-        await using (var cluster = await BenchCluster.StartAsync(Silos.Journal(database.Path, bench.Durability, snapshotInterval)))
+        await using (var cluster = await BenchCluster.StartAsync(Silos.Journal(database, bench.Durability, snapshotInterval)))
         {
             var grain = cluster.Client.GetGrain<IBenchAggregateGrain>(AggregateId);
             await Fill(grain, events);
-            snapshotVersion = RawRead.GrainSnapshotVersion(database.Path, AggregateId);
+            snapshotVersion = database.IsPostgres
+                ? await database.ScalarAsync($"SELECT version FROM grain_snapshots WHERE aggregate_id = '{AggregateId}'") is long v ? v : 0
+                : RawRead.GrainSnapshotVersion(database.Path, AggregateId);
             if (runEventStore)
             {
                 await TimeActivation(grain, events); // warm-up: JIT of the activation path
