@@ -7,7 +7,7 @@ namespace EventStore.Journal;
 
 /// <summary>
 /// Turns payloads into the JSON the journal stores and back: camelCase properties, enums as
-/// kebab-case strings, so that rows read well in any SQLite tool.
+/// kebab-case strings, so that rows read well in any SQL tool.
 /// </summary>
 public sealed class EventPayloadSerializer(EventTypeRegistry registry)
 {

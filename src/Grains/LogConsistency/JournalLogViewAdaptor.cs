@@ -7,7 +7,7 @@ using Orleans.EventSourcing;
 namespace EventStore.LogConsistency;
 
 /// <summary>
-/// Connects one <c>JournaledGrain</c> activation to the SQLite journal. Raised events queue here; a
+/// Connects one <c>JournaledGrain</c> activation to the event journal. Raised events queue here; a
 /// flush loop on the grain's own scheduler sends them to the group-commit writer as one append that
 /// is valid only at the confirmed version, so two activations of one aggregate can never fork it.
 /// Unlike Orleans' built-in adaptors, a failed write is not retried forever: it is dropped and its

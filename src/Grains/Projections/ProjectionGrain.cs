@@ -133,8 +133,8 @@ public abstract partial class ProjectionGrain<TModel> : Grain, IProjection
     }
 
     /// <summary>
-    /// Applies the journal's events up to <paramref name="position"/>, page by page (SQLite commits
-    /// positions in order, so nothing below the head can still appear). Stops, without throwing, before
+    /// Applies the journal's events up to <paramref name="position"/>, page by page (both backends commit
+    /// positions in order, without holes, so nothing below the head can still appear). Stops, without throwing, before
     /// a damaged row, and says so in <see cref="GetStatus"/>; the timer tries again, backing off.
     /// </summary>
     private async Task CatchUpTo(long position)
