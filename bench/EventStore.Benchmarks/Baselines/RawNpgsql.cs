@@ -111,18 +111,7 @@ internal static class RawNpgsql
     {
         using var command = new NpgsqlCommand(sql, connection);
         using var reader = command.ExecuteReader();
-        long rows = 0, check = 0;
-        while (reader.Read())
-        {
-            check += reader.GetInt64(0) + reader.GetInt64(5) + reader.GetInt64(6);
-            check += reader.GetString(1).Length + reader.GetString(2).Length + reader.GetString(3).Length + reader.GetString(4).Length
-                + reader.GetString(7).Length + reader.GetString(8).Length;
-            for (var column = 9; column < 12; column++)
-                if (!reader.IsDBNull(column)) check += reader.GetString(column).Length;
-            rows++;
-        }
-        GC.KeepAlive(check);
-        return rows;
+        return RowScan.ReadAll(reader);
     }
 
     /// <summary>One connection with prepared statements: the counter update and the insert.</summary>

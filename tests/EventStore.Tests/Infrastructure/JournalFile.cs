@@ -6,7 +6,14 @@ namespace EventStore.Tests.Infrastructure;
 /// <summary>One row of the <c>events</c> table, read with plain SQL.</summary>
 public sealed record JournalRow(
     long Position, string Id, string Type, string AggregateId, string AggregateType, long Version,
-    long Timestamp, string Source, string Payload, string? Metadata, string? CausationId, string? CorrelationId);
+    long Timestamp, string Source, string Payload, string? Metadata, string? CausationId, string? CorrelationId)
+{
+    /// <summary>The row under the reader, selected with the journal's columns in their usual order (either database).</summary>
+    public static JournalRow Read(System.Data.Common.DbDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+            reader.GetInt64(5), reader.GetInt64(6), reader.GetString(7), reader.GetString(8),
+            reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11));
+}
 
 /// <summary>Reads and writes the journal file with plain SQL, as any SQLite tool (or another process) would.</summary>
 public sealed class JournalFile(string path) : IJournalRows
@@ -60,9 +67,7 @@ public sealed class JournalFile(string path) : IJournalRows
         using var reader = command.ExecuteReader();
         var rows = new List<JournalRow>();
         while (reader.Read())
-            rows.Add(new JournalRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetString(7), reader.GetString(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
+            rows.Add(JournalRow.Read(reader));
         return rows;
     }
 

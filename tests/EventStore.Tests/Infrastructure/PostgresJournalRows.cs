@@ -55,9 +55,7 @@ public sealed class PostgresJournalRows(string connectionString) : IJournalRows
         using var reader = command.ExecuteReader();
         var rows = new List<JournalRow>();
         while (reader.Read())
-            rows.Add(new JournalRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetString(7), reader.GetString(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
+            rows.Add(JournalRow.Read(reader));
         return rows;
     }
 
