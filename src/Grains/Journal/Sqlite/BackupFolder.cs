@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EventStore.Errors;
 
 namespace EventStore.Journal.Sqlite;
@@ -52,16 +53,44 @@ internal sealed class BackupFolder
     /// <summary>Gives the finished copy its name, unless something has that name by now: then the copy is deleted and the call refused.</summary>
     public void Publish(string temporary, string destination)
     {
-        try
-        {
-            File.Move(temporary, destination, overwrite: false);
-        }
-        catch (IOException) when (Exists(destination))
-        {
-            Delete(temporary);
-            throw Taken(Path.GetFileName(destination));
-        }
+        if (PublishWithoutReplacing(temporary, destination)) return;
+        Delete(temporary);
+        throw Taken(Path.GetFileName(destination));
     }
+
+    /// <summary>
+    /// Gives <paramref name="temporary"/> the name <paramref name="destination"/> only if nothing has it, atomically.
+    /// On Linux and macOS <c>File.Move(…, overwrite: false)</c> checks and then renames, so two backups to one name
+    /// could both succeed (seen in a test); a hard link fails with EEXIST instead, in one step.
+    /// </summary>
+    private static bool PublishWithoutReplacing(string temporary, string destination)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            try
+            {
+                File.Move(temporary, destination, overwrite: false); // MoveFileEx without REPLACE_EXISTING: atomic
+                return true;
+            }
+            catch (IOException) when (Exists(destination))
+            {
+                return false;
+            }
+        }
+        if (NativeLink(temporary, destination) != 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            if (error == AlreadyExists) return false;
+            throw new IOException($"The backup could not be named '{Path.GetFileName(destination)}' (link failed, errno {error}).");
+        }
+        File.Delete(temporary);
+        return true;
+    }
+
+    private const int AlreadyExists = 17; // EEXIST on Linux and macOS
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int NativeLink([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string created);
 
     /// <summary>Deletes a temporary copy and any file SQLite kept beside it; best effort, so that the error that stopped the backup is the one reported.</summary>
     public static void Delete(string temporary)
