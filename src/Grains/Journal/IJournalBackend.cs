@@ -21,6 +21,9 @@ internal interface IJournalBackend
     /// <summary>The transaction side of the group-commit writer, used by one writer thread only.</summary>
     IJournalBatchStore CreateBatchStore();
 
+    /// <summary>The store of read models, in the journal's database.</summary>
+    Projections.IReadModelStore CreateReadModelStore();
+
     /// <summary>Size of the journal's storage, in bytes.</summary>
     Task<long> GetSizeBytesAsync();
 

@@ -18,7 +18,7 @@ public class StreamDrivenProjectionCluster : JournalCluster
     protected override void ConfigureProjections(ProjectionOptions options)
     {
         options.FlushInterval = TimeSpan.FromHours(1);
-        options.SaveEveryEvents = 250;
+        options.CommitEveryEvents = 250;
         options.CatchUpPageSize = 100; // catch-ups and rebuilds read many pages
     }
 }

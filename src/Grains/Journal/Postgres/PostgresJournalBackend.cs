@@ -83,6 +83,8 @@ internal sealed class PostgresJournalBackend : IJournalBackend, IDisposable
 
     public IJournalBatchStore CreateBatchStore() => new PostgresBatchStore(_writer, Description, _lockTimeout);
 
+    public Projections.IReadModelStore CreateReadModelStore() => throw new NotImplementedException("STUB: replaced by the rmstore branch");
+
     /// <summary>Bytes of the journal's tables with their indexes (<c>pg_total_relation_size</c>).</summary>
     public async Task<long> GetSizeBytesAsync()
     {

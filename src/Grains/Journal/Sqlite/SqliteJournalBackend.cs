@@ -34,6 +34,8 @@ internal sealed class SqliteJournalBackend : IJournalBackend
 
     public IJournalBatchStore CreateBatchStore() => new SqliteBatchStore(_connections);
 
+    public Projections.IReadModelStore CreateReadModelStore() => throw new NotImplementedException("STUB: replaced by the rmstore branch");
+
     /// <summary>Size of the database file and its WAL, in bytes.</summary>
     public Task<long> GetSizeBytesAsync() => Task.FromResult(FileSize(DatabasePath) + FileSize(DatabasePath + "-wal"));
 

@@ -26,10 +26,10 @@ public sealed record RecordCondition(string Column, Comparison Comparison, objec
 public sealed record RecordQuery
 {
     /// <summary>The most records one query returns.</summary>
-    public const int MaxLimit = 10_000;
+    public const int MaxLimit = PageLimits.Max;
 
     /// <summary>How many records a page holds unless asked otherwise.</summary>
-    public const int DefaultLimit = 1_000;
+    public const int DefaultLimit = PageLimits.Default;
 
     /// <summary>Every record, in key order, <see cref="DefaultLimit"/> per page.</summary>
     public static RecordQuery All { get; } = new();

@@ -18,6 +18,7 @@ public sealed class RecordSession
 {
     private readonly IReadModelStore _store;
     private readonly Dictionary<RecordKey, Entry> _records = [];
+    private readonly Dictionary<RecordKey, Entry> _staged = [];
 
     internal RecordSession(IReadModelStore store, ProjectionGeneration generation) => (_store, Generation) = (store, generation);
 
@@ -31,7 +32,7 @@ public sealed class RecordSession
     public async ValueTask<T?> GetAsync<T>(RecordTable<T> table, string key) where T : class
     {
         var at = new RecordKey(table, key);
-        if (_records.TryGetValue(at, out var entry)) return (T?)entry.Record;
+        if (_staged.TryGetValue(at, out var entry) || _records.TryGetValue(at, out entry)) return (T?)entry.Record;
         await LoadAsync([at]);
         return (T?)_records[at].Record;
     }
@@ -63,6 +64,27 @@ public sealed class RecordSession
         }
     }
 
+    /// <summary>Applies one event's changes to the batch, or none of them: what an event that fails half-way put or deleted is dropped.</summary>
+    internal async Task ApplyAsync(Func<RecordSession, ValueTask> apply)
+    {
+        _staged.Clear();
+        try
+        {
+            await apply(this);
+        }
+        catch
+        {
+            _staged.Clear();
+            throw;
+        }
+        foreach (var (at, entry) in _staged)
+        {
+            if (!_records.TryGetValue(at, out var earlier) || !earlier.Changed) ChangeCount++;
+            _records[at] = entry;
+        }
+        _staged.Clear();
+    }
+
     /// <summary>What to write: every record put or deleted since the last call. Forgets every record read.</summary>
     internal IReadOnlyList<RecordChange> TakeChanges()
     {
@@ -82,6 +104,7 @@ public sealed class RecordSession
     internal void Forget()
     {
         _records.Clear();
+        _staged.Clear();
         ChangeCount = 0;
     }
 
@@ -90,11 +113,7 @@ public sealed class RecordSession
         JsonSerializer.Deserialize(json, table.RecordType, EventPayloadSerializer.JsonOptions)
         ?? throw new JsonException($"A record of '{table.Name}' is JSON null.");
 
-    private void Change(RecordKey at, object? record)
-    {
-        if (!_records.TryGetValue(at, out var entry) || !entry.Changed) ChangeCount++;
-        _records[at] = new Entry(record, Changed: true);
-    }
+    private void Change(RecordKey at, object? record) => _staged[at] = new Entry(record, Changed: true);
 
     private sealed record Entry(object? Record, bool Changed);
 }
