@@ -35,7 +35,7 @@ internal static class W5ProjectionLag
         /// <summary>The product's defaults.</summary>
         Product,
 
-        /// <summary>The projections never save during the run: no grain-storage writes beside the journal's.</summary>
+        /// <summary>The projections commit every stream message at once: the lag without waiting for a commit.</summary>
         CommitAtOnce,
 
         /// <summary>The journal stream pulled every 100 ms (Orleans' default) instead of the product's 10 ms.</summary>
