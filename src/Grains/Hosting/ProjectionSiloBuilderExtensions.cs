@@ -32,7 +32,7 @@ public static class ProjectionSiloBuilderExtensions
             });
         builder.AddSqliteGrainStorage(ProjectionStorage.Name, sp => sp.GetRequiredService<IOptions<JournalOptions>>().Value.DatabasePath);
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalStreamPublisher>();
-        builder.Services.TryAddSingleton(sp => new ProjectionSource(sp.GetRequiredService<EventJournal>().Reader, sp.GetRequiredService<IOptions<ProjectionOptions>>(),
+        builder.Services.TryAddSingleton(sp => new ProjectionSource(sp.GetRequiredService<IJournalReader>(), sp.GetRequiredService<IOptions<ProjectionOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         return builder;
     }
