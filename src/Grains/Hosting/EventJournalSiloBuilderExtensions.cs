@@ -42,7 +42,7 @@ public static class EventJournalSiloBuilderExtensions
         builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IJournalBackend>().Reader);
         builder.Services.TryAddSingleton(sp => new EventJournal(sp.GetRequiredService<JournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>(),
             sp.GetRequiredService<IJournalBackend>(), sp.GetRequiredService<ILogger<EventJournal>>(), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.TryAddSingleton(sp => new CommandJournal(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<JournalOptions>(),
+        builder.Services.TryAddSingleton(sp => new CommandJournal(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<JournalOptions>().MaxIdLength,
             sp.GetRequiredService<EventPayloadSerializer>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalLifecycle>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadyLog>());

@@ -12,15 +12,14 @@ namespace EventStore.Journal;
 public sealed class CommandJournal
 {
     private readonly EventJournal _journal;
-    private readonly JournalOptions _options;
     private readonly EventPayloadSerializer _serializer;
     private readonly TimeProvider _clock;
 
-    internal CommandJournal(EventJournal journal, JournalOptions options, EventPayloadSerializer serializer, TimeProvider clock) =>
-        (_journal, _options, _serializer, _clock) = (journal, options, serializer, clock);
+    internal CommandJournal(EventJournal journal, int maxIdLength, EventPayloadSerializer serializer, TimeProvider clock) =>
+        (_journal, MaxIdLength, _serializer, _clock) = (journal, maxIdLength, serializer, clock);
 
-    /// <summary>Longest id accepted.</summary>
-    internal int MaxIdLength => _options.MaxIdLength;
+    /// <summary>Longest id accepted (<see cref="JournalOptions.MaxIdLength"/>).</summary>
+    internal int MaxIdLength { get; }
 
     /// <summary>The current time.</summary>
     internal DateTimeOffset Now => _clock.GetUtcNow();
