@@ -78,7 +78,7 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
         {
             var versionDecidedOn = State.Version;
             var payload = decide(State);
-            var envelope = _journal.Draft(Id, AggregateType, payload, context?.Source ?? DefaultSource, eventId, context);
+            var envelope = _journal.Entry(Id, AggregateType, payload, context?.Source ?? DefaultSource, eventId, context);
             var decided = request is null ? null : request with { PayloadJson = _journal.Serialize(payload) };
             try
             {

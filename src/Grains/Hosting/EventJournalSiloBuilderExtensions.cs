@@ -39,13 +39,16 @@ public static class EventJournalSiloBuilderExtensions
         builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<JournalOptions>>().Value);
         builder.Services.TryAddSingleton(sp => new EventPayloadSerializer(new EventTypeRegistry(sp.GetRequiredService<JournalOptions>().EventAssemblies)));
         builder.Services.TryAddSingleton(sp => CreateBackend(sp.GetRequiredService<JournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>()));
+        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IJournalBackend>().Reader);
         builder.Services.TryAddSingleton(sp => new EventJournal(sp.GetRequiredService<JournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>(),
             sp.GetRequiredService<IJournalBackend>(), sp.GetRequiredService<ILogger<EventJournal>>(), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.TryAddSingleton(sp => new CommandJournal(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton(sp => new CommandJournal(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<JournalOptions>().MaxIdLength,
+            sp.GetRequiredService<EventPayloadSerializer>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalLifecycle>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadyLog>());
         builder.Services.AddKeyedSingleton<ILogViewAdaptorFactory>(JournalLogConsistencyProvider.ProviderName,
-            (sp, _) => new JournalLogConsistencyProvider(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<Serializer>()));
+            (sp, _) => new JournalLogConsistencyProvider(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<IJournalReader>(),
+                sp.GetRequiredService<JournalOptions>().SnapshotInterval, sp.GetRequiredService<Serializer>()));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IEventStore, JournalEventStore>();
         builder.Services.TryAddSingleton<Factory<IGrainContext, ILogConsistencyProtocolServices>>(sp =>
@@ -65,13 +68,13 @@ public static class EventJournalSiloBuilderExtensions
     }
 
     /// <summary>Starts the journal before grains run and stops it after they are gone.</summary>
-    private sealed class JournalLifecycle(EventJournal journal, IOptions<SiloMessagingOptions> messaging) : ILifecycleParticipant<ISiloLifecycle>
+    private sealed class JournalLifecycle(EventJournal journal, JournalOptions options, IOptions<SiloMessagingOptions> messaging) : ILifecycleParticipant<ISiloLifecycle>
     {
         public void Participate(ISiloLifecycle lifecycle) =>
             lifecycle.Subscribe(nameof(EventJournal), ServiceLifecycleStage.RuntimeInitialize,
                 _ =>
                 {
-                    journal.Options.ValidateAgainstResponseTimeout(messaging.Value.ResponseTimeout);
+                    options.ValidateAgainstResponseTimeout(messaging.Value.ResponseTimeout);
                     journal.Start();
                     return Task.CompletedTask;
                 },

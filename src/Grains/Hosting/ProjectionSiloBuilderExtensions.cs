@@ -33,7 +33,7 @@ public static class ProjectionSiloBuilderExtensions
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalStreamPublisher>();
         builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IJournalBackend>().CreateReadModelStore());
         builder.Services.TryAddSingleton(sp => new ProjectionReader(sp.GetRequiredService<IReadModelStore>(), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.TryAddSingleton(sp => new ProjectionSource(sp.GetRequiredService<EventJournal>().Reader, sp.GetRequiredService<IReadModelStore>(),
+        builder.Services.TryAddSingleton(sp => new ProjectionSource(sp.GetRequiredService<IJournalReader>(), sp.GetRequiredService<IReadModelStore>(),
             sp.GetRequiredService<IOptions<ProjectionOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         return builder;
     }

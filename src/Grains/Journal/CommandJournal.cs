@@ -12,25 +12,34 @@ namespace EventStore.Journal;
 public sealed class CommandJournal
 {
     private readonly EventJournal _journal;
+    private readonly EventPayloadSerializer _serializer;
     private readonly TimeProvider _clock;
 
-    internal CommandJournal(EventJournal journal, TimeProvider clock) => (_journal, _clock) = (journal, clock);
+    internal CommandJournal(EventJournal journal, int maxIdLength, EventPayloadSerializer serializer, TimeProvider clock) =>
+        (_journal, MaxIdLength, _serializer, _clock) = (journal, maxIdLength, serializer, clock);
 
-    /// <summary>Longest id accepted.</summary>
-    internal int MaxIdLength => _journal.Options.MaxIdLength;
+    /// <summary>Longest id accepted (<see cref="JournalOptions.MaxIdLength"/>).</summary>
+    internal int MaxIdLength { get; }
 
     /// <summary>The current time.</summary>
     internal DateTimeOffset Now => _clock.GetUtcNow();
 
     /// <summary>The stored name of an event type (its <see cref="EventTypeAttribute"/>), or its class name if unregistered.</summary>
-    internal string TypeNameOf(Type eventType) => _journal.Serializer.Registry.TryGetName(eventType, out var name) ? name : eventType.Name;
+    internal string TypeNameOf(Type eventType) => _serializer.Registry.TryGetName(eventType, out var name) ? name : eventType.Name;
 
-    /// <summary>A new event of the aggregate, to raise (see <see cref="EventJournal.Draft"/>).</summary>
-    internal EventEnvelope Draft(string aggregateId, string aggregateType, IDomainEvent payload, string source, string? eventId, CommandContext? context) =>
-        _journal.Draft(aggregateId, aggregateType, payload, source, eventId, metadata: context?.Metadata, causationId: context?.CausationId, correlationId: context?.CorrelationId);
+    /// <summary>
+    /// The entry an aggregate raises for a new event. A <c>JournaledGrain</c> raises entries of the type its view
+    /// folds, and an aggregate's view folds committed envelopes; so the entry is an envelope of what the command
+    /// chose (id, type, source, time, payload, context) with version and position 0. The log-view adaptor reads
+    /// only those choices from it, and the journal prepares the event to write from them
+    /// (<see cref="EventJournal.Prepare"/>). The id is new unless the caller chose one.
+    /// </summary>
+    internal EventEnvelope Entry(string aggregateId, string aggregateType, IDomainEvent payload, string source, string? eventId, CommandContext? context) =>
+        new(eventId ?? Guid.CreateVersion7().ToString(), TypeNameOf(payload.GetType()), aggregateId, aggregateType, Version: 0, Position: 0,
+            Now.ToUnixTimeMilliseconds(), source, payload, context?.Metadata, context?.CausationId, context?.CorrelationId);
 
     /// <summary>The payload as the journal stores it.</summary>
-    internal string Serialize(IDomainEvent payload) => _journal.Serializer.Serialize(payload);
+    internal string Serialize(IDomainEvent payload) => _serializer.Serialize(payload);
 
     /// <summary>A deadline <c>AppendTimeout</c> from now, for all the attempts of one command.</summary>
     internal JournalDeadline NewDeadline() => _journal.NewDeadline();

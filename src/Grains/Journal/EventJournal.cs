@@ -8,12 +8,15 @@ using Microsoft.Extensions.Logging;
 namespace EventStore.Journal;
 
 /// <summary>
-/// The event journal, whatever database holds it (its <see cref="IJournalBackend"/>): events are prepared
-/// here, appends and snapshots go through the one group-commit writer of the silo, reads through
-/// <see cref="Reader"/> beside it. Every database call runs off the Orleans scheduler.
+/// The event journal's append pipeline, whatever database holds it (its <see cref="IJournalBackend"/>): events are
+/// prepared and checked for earlier requests here, appends and snapshots go through the one group-commit writer
+/// of the silo, backups and checkpoints to the backend. Reads are the <see cref="IJournalReader"/>'s, registered
+/// beside it. Every database call runs off the Orleans scheduler.
 /// </summary>
 internal sealed partial class EventJournal : IDisposable
 {
+    private readonly JournalOptions _options;
+    private readonly EventPayloadSerializer _serializer;
     private readonly IJournalBackend _backend;
     private readonly ILogger<EventJournal> _logger;
     private readonly Lazy<GroupCommitWriter> _writer;
@@ -22,20 +25,16 @@ internal sealed partial class EventJournal : IDisposable
     public EventJournal(JournalOptions options, EventPayloadSerializer serializer, IJournalBackend backend, ILogger<EventJournal> logger, TimeProvider? clock = null)
     {
         options.Validate();
-        (Options, Serializer, _backend, _logger, _clock) = (options, serializer, backend, logger, clock ?? TimeProvider.System);
-        Feed = new CommittedFeed(Options.MaxQueuedBytes);
+        (_options, _serializer, _backend, _logger, _clock) = (options, serializer, backend, logger, clock ?? TimeProvider.System);
+        Feed = new CommittedFeed(options.MaxQueuedBytes);
         _writer = new Lazy<GroupCommitWriter>(StartWriter);
     }
-
-    public JournalOptions Options { get; }
-
-    public EventPayloadSerializer Serializer { get; }
 
     /// <summary>The events of every commit of this silo, as they are committed.</summary>
     public CommittedFeed Feed { get; }
 
-    /// <summary>Every read of the journal.</summary>
-    public IJournalReader Reader => _backend.Reader;
+    /// <summary>The backend's reads, for tests; the product takes the <see cref="IJournalReader"/> through its constructors.</summary>
+    internal IJournalReader Reader => _backend.Reader;
 
     /// <summary>Where the journal is and how durable it is, in words.</summary>
     public string Description => _backend.Description;
@@ -59,7 +58,7 @@ internal sealed partial class EventJournal : IDisposable
     public void Start() => _ = _writer.Value;
 
     /// <summary>A deadline <see cref="JournalOptions.AppendTimeout"/> from now: the budget of one append operation.</summary>
-    public JournalDeadline NewDeadline() => JournalDeadline.After(Options.AppendTimeout, _clock);
+    public JournalDeadline NewDeadline() => JournalDeadline.After(_options.AppendTimeout, _clock);
 
     /// <summary>Appends events to a stream if it is still at the expected version; completes after COMMIT.</summary>
     /// <remarks>
@@ -74,49 +73,39 @@ internal sealed partial class EventJournal : IDisposable
     internal Task<IDisposable> PauseWriterAsync() => _writer.Value.PauseAsync();
 
     /// <summary>
-    /// A new event of <paramref name="aggregateId"/>, not yet prepared: the only place an envelope is made
-    /// before its version and position exist (both 0 until committed). The id is new unless the caller chose
-    /// one, the time is now unless given.
-    /// </summary>
-    public EventEnvelope Draft(string aggregateId, string aggregateType, IDomainEvent payload, string source, string? eventId = null, long? timestamp = null,
-        IReadOnlyDictionary<string, string>? metadata = null, string? causationId = null, string? correlationId = null) =>
-        new(eventId ?? Guid.CreateVersion7().ToString(), "", aggregateId, aggregateType, Version: 0, Position: 0,
-            timestamp ?? _clock.GetUtcNow().ToUnixTimeMilliseconds(), source, payload, metadata, causationId, correlationId);
-
-    /// <summary>
-    /// Serializes an event for the writer: names its type and refuses an unregistered type, a payload that
-    /// names another aggregate than the stream it is appended to (<see cref="IStreamEvent"/>), or a payload
-    /// over the limit. Every append, of grains and of the store, is prepared here.
+    /// The one place an event to write is made: names the payload's type and serializes it, refusing an
+    /// unregistered type, a payload that names another aggregate than the stream it is appended to
+    /// (<see cref="IStreamEvent"/>), or a payload over the limit. Every append, of grains and of the store, is
+    /// prepared here. The id is new unless the caller chose one, the time is now unless given.
     /// <paramref name="commandArguments"/> (JSON) are what an aggregate command's caller chose; without them the
-    /// payload is the request (see <see cref="EventRequest"/>).
+    /// request is the payload (see <see cref="EventRequest"/>).
     /// </summary>
-    public PendingEvent Prepare(EventEnvelope draft, string? commandArguments = null)
+    public UnwrittenEvent Prepare(string aggregateId, string aggregateType, IDomainEvent payload, string source, string? eventId = null, long? timestamp = null,
+        IReadOnlyDictionary<string, string>? metadata = null, string? causationId = null, string? correlationId = null, string? commandArguments = null)
     {
-        var type = Serializer.TypeNameOf(draft.Payload);
-        if (draft.Payload is IStreamEvent named && !string.Equals(named.StreamId, draft.AggregateId, StringComparison.Ordinal))
+        var type = _serializer.TypeNameOf(payload);
+        if (payload is IStreamEvent named && !string.Equals(named.StreamId, aggregateId, StringComparison.Ordinal))
             throw new InvalidCommandException("payload",
-                $"the {type} payload's {named.StreamIdField} is '{named.StreamId}', but it is appended to stream '{draft.AggregateId}'; an event can only name its own aggregate");
+                $"the {type} payload's {named.StreamIdField} is '{named.StreamId}', but it is appended to stream '{aggregateId}'; an event can only name its own aggregate");
         string json;
         try
         {
-            json = Serializer.Serialize(draft.Payload);
+            json = _serializer.Serialize(payload);
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or NotSupportedException)
         {
             throw new InvalidCommandException("payload", $"the {type} payload cannot be stored as JSON: {ex.Message}");
         }
         var size = Encoding.UTF8.GetByteCount(json);
-        if (size > Options.MaxPayloadBytes) throw new PayloadTooLargeException(type, size, Options.MaxPayloadBytes);
+        if (size > _options.MaxPayloadBytes) throw new PayloadTooLargeException(type, size, _options.MaxPayloadBytes);
         var request = commandArguments is null ? EventRequest.OfPayload(type, json) : EventRequest.OfCommand(type, commandArguments);
-        return new PendingEvent(draft with { Type = type }, json, EventPayloadSerializer.SerializeMetadata(draft.Metadata), request);
+        return new UnwrittenEvent(eventId ?? Guid.CreateVersion7().ToString(), type, aggregateId, aggregateType,
+            timestamp ?? _clock.GetUtcNow().ToUnixTimeMilliseconds(), source, payload, metadata, causationId, correlationId,
+            json, EventPayloadSerializer.SerializeMetadata(metadata), request);
     }
 
     /// <summary>Stores a snapshot in its owner's table in the next commit, unless a newer one is there already.</summary>
     public Task SaveSnapshotAsync(Snapshot snapshot, SnapshotOwner owner) => _writer.Value.SaveSnapshot(snapshot, owner);
-
-    /// <summary>The stream's events with <paramref name="afterVersion"/> &lt; version ≤ <paramref name="toVersion"/>, in version order.</summary>
-    public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(string aggregateId, long afterVersion, long toVersion = long.MaxValue) =>
-        Reader.ReadStreamAsync(aggregateId, afterVersion, toVersion);
 
     /// <summary>
     /// The idempotency step of every append, of grains and of the store alike: if events are stored under
@@ -128,7 +117,7 @@ internal sealed partial class EventJournal : IDisposable
     {
         var stored = new List<Aggregates.EventReceipt>(requests.Count);
         foreach (var request in requests)
-            if (await Reader.FindStoredEventAsync(request.EventId) is { } found && request.IsAnsweredBy(found)) stored.Add(found.Receipt);
+            if (await _backend.Reader.FindStoredEventAsync(request.EventId) is { } found && request.IsAnsweredBy(found)) stored.Add(found.Receipt);
         if (stored.Count == 0) return null;
         if (stored.Count != requests.Count)
             throw new DuplicateEventIdException(stored[0].EventId, $"only {stored.Count} of the {requests.Count} events of this append are stored already");
@@ -150,7 +139,7 @@ internal sealed partial class EventJournal : IDisposable
     {
         _backend.EnsureSchema();
         LogStarted(_logger, Description);
-        return new GroupCommitWriter(_backend.CreateBatchStore(), new WriterLimits(Options.MaxEventsPerCommit, Options.MaxQueuedEvents, Options.MaxQueuedBytes), Feed, _logger);
+        return new GroupCommitWriter(_backend.CreateBatchStore(), new WriterLimits(_options.MaxEventsPerCommit, _options.MaxQueuedEvents, _options.MaxQueuedBytes), Feed, _logger);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event journal: {Description}")]

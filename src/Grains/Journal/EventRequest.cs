@@ -35,9 +35,9 @@ internal sealed record EventRequest(string EventId, string AggregateId, string A
     /// <summary>Any argument value is fingerprinted, even one the command goes on to refuse (NaN, say).</summary>
     private static readonly JsonSerializerOptions ArgumentsJsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    /// <summary>The request of an event prepared for an append to <paramref name="aggregateId"/>.</summary>
-    public static EventRequest Of(PendingEvent e, string aggregateId, string aggregateType) =>
-        new(e.Envelope.Id, aggregateId, aggregateType, e.Envelope.Type, e.Request ?? OfPayload(e.Envelope.Type, e.PayloadJson), e.PayloadJson);
+    /// <summary>The request of an event prepared for an append (see <see cref="EventJournal.Prepare"/>).</summary>
+    public static EventRequest Of(UnwrittenEvent e) =>
+        new(e.Id, e.AggregateId, e.AggregateType, e.Type, e.Request ?? OfPayload(e.Type, e.PayloadJson), e.PayloadJson);
 
     /// <summary>A command's caller-given arguments as JSON, for <see cref="OfCommand"/>.</summary>
     public static string ArgumentsJson(object?[] arguments) => JsonSerializer.Serialize(arguments, ArgumentsJsonOptions);

@@ -24,13 +24,7 @@ internal static class StreamAppendRules
 
     /// <summary>The <paramref name="index"/>-th event of the append as committed at <paramref name="position"/>.</summary>
     public static EventEnvelope Committed(StreamAppend append, int index, long position) =>
-        append.Events[index].Envelope with
-        {
-            AggregateId = append.AggregateId,
-            AggregateType = append.AggregateType,
-            Version = VersionOf(append, index),
-            Position = position,
-        };
+        append.Events[index].Committed(VersionOf(append, index), position);
 
     /// <summary>
     /// What a unique constraint that refused the append means, given the stream's head read again afterwards:
@@ -40,7 +34,7 @@ internal static class StreamAppendRules
     public static object AfterViolation(StreamAppend append, long headVersion, Func<string, (string AggregateId, long Version)?> findOwner, string constraint)
     {
         if (headVersion != append.ExpectedVersion) return new AppendOutcome.VersionConflict(headVersion);
-        var ids = append.Events.Select(e => e.Envelope.Id).ToList();
+        var ids = append.Events.Select(e => e.Id).ToList();
         if (ids.GroupBy(id => id).FirstOrDefault(g => g.Count() > 1) is { } twice)
             return new DuplicateEventIdException(twice.Key, "it appears twice in the same append");
         foreach (var id in ids)

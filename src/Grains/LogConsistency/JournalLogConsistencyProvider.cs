@@ -16,9 +16,12 @@ public sealed class JournalLogConsistencyProvider : ILogViewAdaptorFactory
     public const string ProviderName = "EventJournal";
 
     private readonly EventJournal _journal;
+    private readonly IJournalReader _reader;
+    private readonly int _snapshotInterval;
     private readonly Serializer _serializer;
 
-    internal JournalLogConsistencyProvider(EventJournal journal, Serializer serializer) => (_journal, _serializer) = (journal, serializer);
+    internal JournalLogConsistencyProvider(EventJournal journal, IJournalReader reader, int snapshotInterval, Serializer serializer) =>
+        (_journal, _reader, _snapshotInterval, _serializer) = (journal, reader, snapshotInterval, serializer);
 
     /// <summary>Always false: the journal is the storage.</summary>
     public bool UsesStorageProvider => false;
@@ -32,6 +35,6 @@ public sealed class JournalLogConsistencyProvider : ILogViewAdaptorFactory
         ILogConsistencyProtocolServices services)
         where TLogView : class, new()
         where TLogEntry : class
-        => new JournalLogViewAdaptor<TLogView, TLogEntry>(hostGrain, initialState, services, _journal,
-            _journal.Options.SnapshotInterval > 0 ? new SnapshotCodec<TLogView>(_serializer) : null);
+        => new JournalLogViewAdaptor<TLogView, TLogEntry>(hostGrain, initialState, services, _journal, _reader, _snapshotInterval,
+            _snapshotInterval > 0 ? new SnapshotCodec<TLogView>(_serializer) : null);
 }

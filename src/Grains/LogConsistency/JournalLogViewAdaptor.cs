@@ -21,6 +21,8 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     private readonly ILogViewAdaptorHost<TView, TEntry> _host;
     private readonly ILogConsistencyProtocolServices _services;
     private readonly EventJournal _journal;
+    private readonly IJournalReader _reader;
+    private readonly int _snapshotInterval;
     private readonly string _aggregateId;
     private readonly string _aggregateType;
     private readonly SnapshotCodec<TView>? _snapshots;
@@ -36,9 +38,10 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     private bool _snapshotsOff;
 
     public JournalLogViewAdaptor(ILogViewAdaptorHost<TView, TEntry> host, TView initialState, ILogConsistencyProtocolServices services,
-        EventJournal journal, SnapshotCodec<TView>? snapshots)
+        EventJournal journal, IJournalReader reader, int snapshotInterval, SnapshotCodec<TView>? snapshots)
     {
-        (_host, _services, _journal, _confirmed, _snapshots) = (host, services, journal, initialState, snapshots);
+        (_host, _services, _journal, _reader, _confirmed) = (host, services, journal, reader, initialState);
+        (_snapshotInterval, _snapshots) = (snapshotInterval, snapshots);
         _aggregateId = services.GrainId.Key.ToString()!;
         _aggregateType = services.GrainId.Type.ToString()!;
     }
@@ -77,7 +80,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
 
     public async Task<IReadOnlyList<TEntry>> RetrieveLogSegment(int fromVersion, int toVersion)
     {
-        var events = await _journal.ReadStreamAsync(_aggregateId, fromVersion, toVersion);
+        var events = await _reader.ReadStreamAsync(_aggregateId, fromVersion, toVersion);
         return events.Select(ToEntry).ToList();
     }
 
@@ -115,17 +118,23 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
         return promise?.Task;
     }
 
-    private (TEntry Entry, PendingEvent Event) Prepare(TEntry entry)
+    /// <summary>
+    /// The event to write for an entry: a payload, or (for a grain whose view folds committed envelopes, which
+    /// can raise nothing else) an envelope of the raiser's choices, whose version, position, type and
+    /// aggregate are not read (see <see cref="CommandJournal.Entry"/>).
+    /// </summary>
+    private (TEntry Entry, UnwrittenEvent Event) Prepare(TEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var draft = entry switch
+        var arguments = (_host as ICommandArguments)?.ArgumentsOf(entry);
+        var unwritten = entry switch
         {
-            EventEnvelope envelope => envelope,
-            IDomainEvent payload => _journal.Draft(_aggregateId, _aggregateType, payload, source: _aggregateId),
+            EventEnvelope chosen => _journal.Prepare(_aggregateId, _aggregateType, chosen.Payload, chosen.Source, chosen.Id, chosen.Timestamp,
+                chosen.Metadata, chosen.CausationId, chosen.CorrelationId, arguments),
+            IDomainEvent payload => _journal.Prepare(_aggregateId, _aggregateType, payload, source: _aggregateId, commandArguments: arguments),
             _ => throw new UnknownEventTypeException(entry.GetType().FullName ?? entry.GetType().Name),
         };
-        var arguments = (_host as ICommandArguments)?.ArgumentsOf(entry);
-        return (entry, _journal.Prepare(draft with { AggregateId = _aggregateId, AggregateType = _aggregateType }, arguments));
+        return (entry, unwritten);
     }
 
     /// <summary>
@@ -253,7 +262,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     /// <summary>Applies every event the journal has beyond the confirmed version (the first time, from the latest snapshot on).</summary>
     private async Task CatchUp()
     {
-        var events = !_loaded && _snapshots is not null ? await LoadSnapshot() : await _journal.ReadStreamAsync(_aggregateId, _confirmedVersion);
+        var events = !_loaded && _snapshots is not null ? await LoadSnapshot() : await _reader.ReadStreamAsync(_aggregateId, _confirmedVersion);
         if (events.FirstOrDefault(e => e.AggregateType != _aggregateType) is { } foreign)
             throw new InvalidCommandException("aggregateId",
                 $"'{_aggregateId}' is the id of a {foreign.AggregateType} stream; a {_aggregateType} cannot use it");
@@ -275,18 +284,18 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     /// </summary>
     private async Task<IReadOnlyList<EventEnvelope>> LoadSnapshot()
     {
-        if (_confirmedVersion != 0 || await _journal.Reader.GetSnapshotAsync(_aggregateId, SnapshotOwner.Grain) is not { } snapshot)
-            return await _journal.ReadStreamAsync(_aggregateId, _confirmedVersion);
+        if (_confirmedVersion != 0 || await _reader.GetSnapshotAsync(_aggregateId, SnapshotOwner.Grain) is not { } snapshot)
+            return await _reader.ReadStreamAsync(_aggregateId, _confirmedVersion);
 
         var (view, problem) = _snapshots!.TryDecode(snapshot.State);
         // Read from the snapshot's own version, to check that the stream really has it.
-        var events = await _journal.ReadStreamAsync(_aggregateId, snapshot.Version - 1);
+        var events = await _reader.ReadStreamAsync(_aggregateId, snapshot.Version - 1);
         if (view is not null && (events.Count == 0 || events[0].Version != snapshot.Version)) problem = $"the stream has no event at version {snapshot.Version}";
         if (view is null || problem is not null || snapshot.AggregateType != _aggregateType)
         {
             _services.Log(LogLevel.Warning, "Snapshot of {0} '{1}' at version {2} ignored, rebuilding from events: {3}",
                 _aggregateType, _aggregateId, snapshot.Version, problem ?? $"it is a {snapshot.AggregateType} snapshot");
-            return await _journal.ReadStreamAsync(_aggregateId, 0);
+            return await _reader.ReadStreamAsync(_aggregateId, 0);
         }
         (_confirmed, _confirmedVersion, _snapshotVersion) = (view, snapshot.Version, snapshot.Version);
         return events.Skip(1).ToList();
@@ -295,8 +304,7 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     /// <summary>Saves a snapshot once the view is <see cref="JournalOptions.SnapshotInterval"/> events past the last one; never waits for it.</summary>
     private void SnapshotIfDue()
     {
-        var interval = _journal.Options.SnapshotInterval;
-        if (_snapshots is null || _snapshotsOff || interval == 0 || _confirmedVersion - _snapshotVersion < interval) return;
+        if (_snapshots is null || _snapshotsOff || _snapshotInterval == 0 || _confirmedVersion - _snapshotVersion < _snapshotInterval) return;
         _snapshotVersion = _confirmedVersion;
         string state;
         try
@@ -385,5 +393,5 @@ internal sealed class JournalLogViewAdaptor<TView, TEntry> : ILogViewAdaptor<TVi
     }
 
     /// <summary>An entry waiting to be appended. Its deadline is the raising command's own (ambient) one, else <see cref="JournalOptions.AppendTimeout"/> from the raise.</summary>
-    private sealed record Submission(TEntry Entry, PendingEvent Event, long? ExpectedVersion, TaskCompletionSource<bool>? Promise, JournalDeadline Deadline);
+    private sealed record Submission(TEntry Entry, UnwrittenEvent Event, long? ExpectedVersion, TaskCompletionSource<bool>? Promise, JournalDeadline Deadline);
 }

@@ -6,12 +6,16 @@ using EventStore.Journal;
 
 namespace EventStore.Store;
 
-/// <summary>The event store's operations over the event journal, whatever its database.</summary>
-internal sealed class JournalEventStore(EventJournal journal, TimeProvider clock) : IEventStore
+/// <summary>
+/// The event store's operations over the event journal, whatever its database: appends and snapshots through the
+/// journal's append pipeline, reads through its reader.
+/// </summary>
+internal sealed class JournalEventStore(EventJournal journal, IJournalReader reader, JournalOptions options, EventPayloadSerializer serializer, TimeProvider clock)
+    : IEventStore
 {
     private const int MaxAttempts = 3;
     private const string DefaultSource = "event-store";
-    private readonly StoreArguments _check = new(journal.Options);
+    private readonly StoreArguments _check = new(options);
 
     public async Task<AppendResult> AppendAsync(string aggregateId, string aggregateType, IReadOnlyList<NewEvent> events, long? expectedVersion = null)
     {
@@ -21,10 +25,10 @@ internal sealed class JournalEventStore(EventJournal journal, TimeProvider clock
         if (callerIds && await FindRetryAsync(aggregateId, aggregateType, pending) is { } earlier) return earlier;
 
         // One budget for every attempt, so the caller hears the journal's own error before Orleans' response timeout.
-        var deadline = JournalDeadline.After(journal.Options.AppendTimeout, clock);
+        var deadline = JournalDeadline.After(options.AppendTimeout, clock);
         for (var attempt = 1; ; attempt++)
         {
-            var expected = expectedVersion ?? await journal.Reader.GetStreamVersionAsync(aggregateId);
+            var expected = expectedVersion ?? await reader.GetStreamVersionAsync(aggregateId);
             AppendOutcome outcome;
             try
             {
@@ -52,7 +56,7 @@ internal sealed class JournalEventStore(EventJournal journal, TimeProvider clock
     {
         _check.Id(aggregateId, nameof(aggregateId));
         if (fromVersion < 0) throw new InvalidCommandException(nameof(fromVersion), $"is {fromVersion}; versions are not negative");
-        return journal.ReadStreamAsync(aggregateId, afterVersion: Math.Max(0, fromVersion - 1));
+        return reader.ReadStreamAsync(aggregateId, afterVersion: Math.Max(0, fromVersion - 1));
     }
 
     public Task<EventPage> GetEventsByTypeAsync(string eventType, long fromPosition = 0, int limit = 1000)
@@ -87,8 +91,8 @@ internal sealed class JournalEventStore(EventJournal journal, TimeProvider clock
     public async Task<IReadOnlyList<EventEnvelope>> QueryAsync(EventFilter filter)
     {
         _check.Filter(filter);
-        var max = journal.Options.MaxPageSize;
-        var events = await journal.Reader.QueryAsync(filter, filter.Limit ?? max + 1);
+        var max = options.MaxPageSize;
+        var events = await reader.QueryAsync(filter, filter.Limit ?? max + 1);
         if (events.Count > max)
             throw new InvalidCommandException(nameof(filter.Limit),
                 $"the query matches more than {max} events; give a Limit of at most {max} and page with Offset, or use Replay");
@@ -98,7 +102,7 @@ internal sealed class JournalEventStore(EventJournal journal, TimeProvider clock
     public async Task SaveSnapshotAsync(Snapshot snapshot)
     {
         _check.Snapshot(snapshot);
-        var head = await journal.ReadStreamAsync(snapshot.AggregateId, snapshot.Version - 1, snapshot.Version);
+        var head = await reader.ReadStreamAsync(snapshot.AggregateId, snapshot.Version - 1, snapshot.Version);
         if (head.Count == 0)
             throw new InvalidCommandException(nameof(snapshot.Version), $"aggregate '{snapshot.AggregateId}' has no event at version {snapshot.Version}");
         if (head[0].AggregateType != snapshot.AggregateType)
@@ -109,10 +113,10 @@ internal sealed class JournalEventStore(EventJournal journal, TimeProvider clock
     public Task<Snapshot?> GetSnapshotAsync(string aggregateId)
     {
         _check.Id(aggregateId, nameof(aggregateId));
-        return journal.Reader.GetSnapshotAsync(aggregateId, SnapshotOwner.Store);
+        return reader.GetSnapshotAsync(aggregateId, SnapshotOwner.Store);
     }
 
-    public async Task<EventStoreStats> GetStatsAsync() => await journal.Reader.GetStatsAsync(await journal.GetSizeBytesAsync());
+    public async Task<EventStoreStats> GetStatsAsync() => await reader.GetStatsAsync(await journal.GetSizeBytesAsync());
 
     public Task<BackupResult> BackupAsync(string fileName) => journal.BackupAsync(fileName);
 
@@ -121,13 +125,13 @@ internal sealed class JournalEventStore(EventJournal journal, TimeProvider clock
     private async Task<EventPage> PageAsync(long fromPosition, int limit, string? eventType)
     {
         // One row more than asked tells whether anything follows the page.
-        var events = await journal.Reader.ReadFromPositionAsync(fromPosition, limit + 1, eventType);
+        var events = await reader.ReadFromPositionAsync(fromPosition, limit + 1, eventType);
         var page = events.Count > limit ? events.Take(limit).ToList() : events;
         var next = page.Count == 0 ? fromPosition : page[^1].Position + 1;
         return new EventPage(page, next, IsEnd: events.Count <= limit);
     }
 
-    private PendingEvent Prepare(string aggregateId, string aggregateType, NewEvent e, int index)
+    private UnwrittenEvent Prepare(string aggregateId, string aggregateType, NewEvent e, int index)
     {
         try
         {
@@ -139,11 +143,11 @@ internal sealed class JournalEventStore(EventJournal journal, TimeProvider clock
         }
     }
 
-    private PendingEvent PrepareOne(string aggregateId, string aggregateType, NewEvent e, int index)
+    private UnwrittenEvent PrepareOne(string aggregateId, string aggregateType, NewEvent e, int index)
     {
         // An event of another aggregate type is refused as such, before the journal compares the ids in its payload.
-        StoreArguments.EventBelongsTo(aggregateType, journal.Serializer.TypeNameOf(e.Payload), index);
-        return journal.Prepare(journal.Draft(aggregateId, aggregateType, e.Payload, e.Source ?? DefaultSource, e.Id, e.Timestamp, e.Metadata, e.CausationId, e.CorrelationId));
+        StoreArguments.EventBelongsTo(aggregateType, serializer.TypeNameOf(e.Payload), index);
+        return journal.Prepare(aggregateId, aggregateType, e.Payload, e.Source ?? DefaultSource, e.Id, e.Timestamp, e.Metadata, e.CausationId, e.CorrelationId);
     }
 
     /// <summary>
@@ -151,8 +155,8 @@ internal sealed class JournalEventStore(EventJournal journal, TimeProvider clock
     /// aggregate, type and payload), this append is a retry: the original receipts. If only some are, or with
     /// other content, it is a different append reusing ids: refused. If none are, null.
     /// </summary>
-    private async Task<AppendResult?> FindRetryAsync(string aggregateId, string aggregateType, IReadOnlyList<PendingEvent> pending) =>
-        await journal.FindEarlierAsync(pending.Select(e => EventRequest.Of(e, aggregateId, aggregateType)).ToList()) is { } receipts
+    private async Task<AppendResult?> FindRetryAsync(string aggregateId, string aggregateType, IReadOnlyList<UnwrittenEvent> pending) =>
+        await journal.FindEarlierAsync(pending.Select(EventRequest.Of).ToList()) is { } receipts
             ? new AppendResult(aggregateId, receipts, WasRetry: true)
             : null;
 

@@ -35,7 +35,7 @@ public abstract class CommandDeadlineTests(JournalProvider provider)
                 await Poll.Until(() => Task.FromResult(journal.QueuedEvents), n => n == 1, "the rival append is queued");
                 start = agent.Start();
                 await Poll.Until(() => Task.FromResult(journal.QueuedEvents), n => n == 2, "the command's first attempt is queued");
-                clock.Advance(journal.Options.AppendTimeout - TimeSpan.FromSeconds(1));
+                clock.Advance(cluster.SiloOptions.AppendTimeout - TimeSpan.FromSeconds(1));
 
                 var second = journal.PauseWriterAsync();
                 first.Dispose();

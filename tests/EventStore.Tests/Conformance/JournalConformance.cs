@@ -36,12 +36,11 @@ public abstract class JournalConformance : IAsyncLifetime
     public async Task An_appended_event_reads_back_with_every_field()
     {
         var metadata = new Dictionary<string, string> { ["user"] = "ada", ["région"] = "eu-🌍" };
-        var draft = new EventEnvelope("event-1", "", "stream-a", "test", 0, 0, 1_764_000_000_123, "source-x", new NoteAdded("it's \"quoted\""), metadata, "cause-1", "corr-1");
-        var pending = Journal.Prepare(draft);
+        var pending = Journal.Prepare("stream-a", "test", new NoteAdded("it's \"quoted\""), "source-x", "event-1", 1_764_000_000_123, metadata, "cause-1", "corr-1");
 
         var committed = Assert.Single(Committed(await Journal.AppendAsync(new StreamAppend("stream-a", "test", 0, [pending]))));
 
-        foreach (var read in new[] { Assert.Single(await Journal.ReadStreamAsync("stream-a", 0)), (await Journal.Reader.FindEventAsync("event-1"))!, Assert.Single(await Journal.Reader.ReadFromPositionAsync(1, 10)) })
+        foreach (var read in new[] { Assert.Single(await Journal.Reader.ReadStreamAsync("stream-a", 0)), (await Journal.Reader.FindEventAsync("event-1"))!, Assert.Single(await Journal.Reader.ReadFromPositionAsync(1, 10)) })
         {
             Assert.Equal(("event-1", "test:note", "stream-a", "test", 1L, committed.Position), (read.Id, read.Type, read.AggregateId, read.AggregateType, read.Version, read.Position));
             Assert.Equal((1_764_000_000_123L, "source-x", "cause-1", "corr-1"), (read.Timestamp, read.Source, read.CausationId, read.CorrelationId));
@@ -61,8 +60,8 @@ public abstract class JournalConformance : IAsyncLifetime
         await Journal.AppendAsync(TempJournal.NoteAppend("stream-v", 0, count: 3));
         await Journal.AppendAsync(TempJournal.NoteAppend("stream-v", 3, count: 2));
 
-        Assert.Equal([1L, 2, 3, 4, 5], (await Journal.ReadStreamAsync("stream-v", 0)).Select(e => e.Version));
-        Assert.Equal([3L, 4], (await Journal.ReadStreamAsync("stream-v", 2, 4)).Select(e => e.Version));
+        Assert.Equal([1L, 2, 3, 4, 5], (await Journal.Reader.ReadStreamAsync("stream-v", 0)).Select(e => e.Version));
+        Assert.Equal([3L, 4], (await Journal.Reader.ReadStreamAsync("stream-v", 2, 4)).Select(e => e.Version));
         Assert.Equal(5, await Journal.Reader.GetStreamVersionAsync("stream-v"));
         Assert.Equal(0, await Journal.Reader.GetStreamVersionAsync("nobody"));
     }
@@ -97,14 +96,14 @@ public abstract class JournalConformance : IAsyncLifetime
         await Journal.AppendAsync(TempJournal.NoteAppend("holder", 0, "taken"));
         var append = TempJournal.NoteAppend("multi", 0, count: 3);
         var events = append.Events.ToList();
-        events[2] = events[2] with { Envelope = events[2].Envelope with { Id = "taken" } };
+        events[2] = events[2] with { Id = "taken" };
 
         await Assert.ThrowsAsync<DuplicateEventIdException>(() => Journal.AppendAsync(append with { Events = events }));
         var twice = await Assert.ThrowsAsync<DuplicateEventIdException>(() => Journal.AppendAsync(TempJournal.NoteAppend("multi", 0, "same", count: 2)));
 
         Assert.Contains("twice", twice.Message);
         Assert.Equal(0, await Journal.Reader.GetStreamVersionAsync("multi"));
-        foreach (var e in events.Take(2)) Assert.Null(await Journal.Reader.FindEventAsync(e.Envelope.Id));
+        foreach (var e in events.Take(2)) Assert.Null(await Journal.Reader.FindEventAsync(e.Id));
         var next = Committed(await Journal.AppendAsync(TempJournal.NoteAppend("multi", 0, count: 2)));
         Assert.Equal([2L, 3], next.Select(e => e.Position)); // the refused appends left no hole
     }
@@ -149,12 +148,12 @@ public abstract class JournalConformance : IAsyncLifetime
     [Fact]
     public async Task Pages_by_type_and_ranges_by_aggregate_types_come_in_position_order()
     {
-        var phase = Journal.Serializer.TypeNameOf(new SwarmPhaseChanged("a", "b", DateTimeOffset.UnixEpoch));
+        const string phase = "swarm:phase-changed";
         for (var i = 0; i < 3; i++)
         {
             await Journal.AppendAsync(TempJournal.NoteAppend($"note-{i}", 0));
             await Journal.AppendAsync(new StreamAppend($"swarm-{i}", "swarm", 0,
-                [Journal.Prepare(new EventEnvelope(Guid.NewGuid().ToString(), "", $"swarm-{i}", "swarm", 0, 0, 1, "test", new SwarmPhaseChanged("a", $"b{i}", DateTimeOffset.UnixEpoch), null, null, null))]));
+                [Journal.Prepare($"swarm-{i}", "swarm", new SwarmPhaseChanged("a", $"b{i}", DateTimeOffset.UnixEpoch), "test", timestamp: 1)]));
         }
 
         Assert.Equal([2L, 4, 6], (await Journal.Reader.ReadFromPositionAsync(1, 10, phase)).Select(e => e.Position));
@@ -174,7 +173,7 @@ public abstract class JournalConformance : IAsyncLifetime
         for (var i = 1; i <= 3; i++)
         {
             var append = TempJournal.NoteAppend($"q-{i}", 0, count: 2);
-            var events = append.Events.Select((e, k) => e with { Envelope = e.Envelope with { Timestamp = i * 100 + k } }).ToList();
+            var events = append.Events.Select((e, k) => e with { Timestamp = i * 100 + k }).ToList();
             await Journal.AppendAsync(append with { AggregateType = i == 3 ? "other" : "test", Events = events });
         }
         async Task Expect(long[] positions, EventFilter filter, long limit = -1) => Assert.Equal(positions, (await Journal.Reader.QueryAsync(filter, limit)).Select(e => e.Position));
@@ -197,7 +196,7 @@ public abstract class JournalConformance : IAsyncLifetime
     public async Task Stats_count_events_aggregates_types_and_snapshots()
     {
         Assert.Equal((0L, 0L, 0L, (long?)null), await Summary());
-        await Journal.AppendAsync(TempJournal.NoteAppend("s-1", 0, count: 2) with { Events = TempJournal.NoteAppend("s-1", 0, count: 2).Events.Select((e, k) => e with { Envelope = e.Envelope with { Timestamp = 10 + k } }).ToList() });
+        await Journal.AppendAsync(TempJournal.NoteAppend("s-1", 0, count: 2) with { Events = TempJournal.NoteAppend("s-1", 0, count: 2).Events.Select((e, k) => e with { Timestamp = 10 + k }).ToList() });
         await Journal.AppendAsync(TempJournal.NoteAppend("s-2", 0) with { AggregateType = "other" });
         await Journal.SaveSnapshotAsync(new Snapshot("s-1", "test", 2, "{}", 1), SnapshotOwner.Store);
         await Journal.SaveSnapshotAsync(new Snapshot("s-1", "test", 2, "{}", 1), SnapshotOwner.Grain);
@@ -283,8 +282,7 @@ public abstract class JournalConformance : IAsyncLifetime
         Assert.Equal(3, await Kit.RecordedSchemaVersionAsync());
         var old = (await Journal.Reader.FindStoredEventAsync(OldEventId))!;
         Assert.Equal(("old-stream", 1L, 1L, (string?)null), (old.Envelope.AggregateId, old.Envelope.Version, old.Envelope.Position, old.Fingerprint));
-        var draft = new EventEnvelope("new-event", "", "old-stream", "test", 0, 0, 2, "test", new NoteAdded("new"), null, null, null);
-        var next = Assert.Single(Committed(await Journal.AppendAsync(new StreamAppend("old-stream", "test", 1, [Journal.Prepare(draft)]))));
+        var next = Assert.Single(Committed(await Journal.AppendAsync(new StreamAppend("old-stream", "test", 1, [Journal.Prepare("old-stream", "test", new NoteAdded("new"), "test", "new-event", 2)]))));
         Assert.Equal((2L, 2L), (next.Version, next.Position));
         Assert.NotNull((await Journal.Reader.FindStoredEventAsync("new-event"))!.Fingerprint);
     }

@@ -42,6 +42,12 @@ internal sealed class TempJournal : IDisposable
     /// <summary>The journal file.</summary>
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eventstore-tests", $"{Guid.NewGuid():N}.db");
 
+    /// <summary>The journal's settings.</summary>
+    public JournalOptions Options => _options;
+
+    /// <summary>The journal's serializer.</summary>
+    public EventPayloadSerializer Serializer => _serializer;
+
     /// <summary>The journal under test, started.</summary>
     public EventJournal Journal { get; }
 
@@ -53,8 +59,8 @@ internal sealed class TempJournal : IDisposable
         new(stream, "test", expectedVersion, Enumerable.Range(0, count).Select(i =>
         {
             var text = characters > 0 ? new string('x', characters) : $"{stream} {i}";
-            var envelope = new EventEnvelope(eventId ?? Guid.NewGuid().ToString(), "test:note", stream, "test", 0, 0, 1, "test", new NoteAdded(text), null, null, null);
-            return new PendingEvent(envelope, $$"""{"text":"{{text}}"}""", null);
+            return new UnwrittenEvent(eventId ?? Guid.NewGuid().ToString(), "test:note", stream, "test", 1, "test", new NoteAdded(text), null, null, null,
+                $$"""{"text":"{{text}}"}""", null, null);
         }).ToList());
 
     public void Dispose()

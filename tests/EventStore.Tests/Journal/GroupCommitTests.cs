@@ -79,7 +79,7 @@ public sealed class GroupCommitTests : IDisposable
 
         var rows = new JournalFile(FilePath).Rows("multi");
         Assert.Equal(rows.Select(r => (r.Id, r.Version, r.Position)), outcome.Events.Select(e => (e.Id, e.Version, e.Position)));
-        var read = await Journal.ReadStreamAsync("multi", afterVersion: 1, toVersion: 2);
+        var read = await Journal.Reader.ReadStreamAsync("multi", afterVersion: 1, toVersion: 2);
         Assert.Equal(2, Assert.Single(read).Version);
     }
 

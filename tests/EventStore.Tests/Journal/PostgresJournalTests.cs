@@ -133,7 +133,7 @@ public sealed class PostgresJournalTests
             await grain.Raise(new NoteAdded("one"));
             await grain.Raise(new NoteAdded("two"));
 
-            var stored = await temp.Journal.ReadStreamAsync("pg-note", 0);
+            var stored = await temp.Journal.Reader.ReadStreamAsync("pg-note", 0);
             Assert.Equal([new NoteAdded("one"), new NoteAdded("two")], stored.Select(e => e.Payload));
             Assert.False(File.Exists(Path.Combine(folder, "unused.db")));
         }

@@ -36,6 +36,9 @@ public sealed class ReliabilityCluster : IAsyncDisposable
     /// <summary>The silo's own journal object (to hold its writer, or read its counters).</summary>
     internal EventJournal SiloJournal => _cluster.Silos[0].ServiceProvider.GetRequiredService<EventJournal>();
 
+    /// <summary>The journal settings of the first silo.</summary>
+    internal JournalOptions SiloOptions => _cluster.Silos[0].ServiceProvider.GetRequiredService<JournalOptions>();
+
     /// <summary>A new journal path in a fresh temporary folder.</summary>
     public static string NewDatabasePath() =>
         Path.Combine(Path.GetTempPath(), "eventstore-tests", "reliability", Guid.NewGuid().ToString("N"), "events.db");

@@ -115,22 +115,21 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
         return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0, null);
     }
 
-    private void Insert(StreamAppend append, PendingEvent pending, long version, long position)
+    private void Insert(StreamAppend append, UnwrittenEvent pending, long version, long position)
     {
-        var envelope = pending.Envelope;
         var p = _insert!.Parameters;
         p["position"].Value = position;
-        p["id"].Value = envelope.Id;
-        p["type"].Value = envelope.Type;
+        p["id"].Value = pending.Id;
+        p["type"].Value = pending.Type;
         p["aggregate_id"].Value = append.AggregateId;
         p["aggregate_type"].Value = append.AggregateType;
         p["version"].Value = version;
-        p["timestamp"].Value = envelope.Timestamp;
-        p["source"].Value = envelope.Source;
+        p["timestamp"].Value = pending.Timestamp;
+        p["source"].Value = pending.Source;
         p["payload"].Value = pending.PayloadJson;
         p["metadata"].Value = (object?)pending.MetadataJson ?? DBNull.Value;
-        p["causation_id"].Value = (object?)envelope.CausationId ?? DBNull.Value;
-        p["correlation_id"].Value = (object?)envelope.CorrelationId ?? DBNull.Value;
+        p["causation_id"].Value = (object?)pending.CausationId ?? DBNull.Value;
+        p["correlation_id"].Value = (object?)pending.CorrelationId ?? DBNull.Value;
         p["request"].Value = (object?)pending.Request ?? DBNull.Value;
         _insert.ExecuteNonQuery();
     }

@@ -125,21 +125,20 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
         using var reader = _selectHead.ExecuteReader();
         return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0, null);
     }
-    private long Insert(StreamAppend append, PendingEvent pending, long version)
+    private long Insert(StreamAppend append, UnwrittenEvent pending, long version)
     {
-        var envelope = pending.Envelope;
         var p = _insert!.Parameters;
-        p["$id"].Value = envelope.Id;
-        p["$type"].Value = envelope.Type;
+        p["$id"].Value = pending.Id;
+        p["$type"].Value = pending.Type;
         p["$aggregate_id"].Value = append.AggregateId;
         p["$aggregate_type"].Value = append.AggregateType;
         p["$version"].Value = version;
-        p["$timestamp"].Value = envelope.Timestamp;
-        p["$source"].Value = envelope.Source;
+        p["$timestamp"].Value = pending.Timestamp;
+        p["$source"].Value = pending.Source;
         p["$payload"].Value = pending.PayloadJson;
         p["$metadata"].Value = (object?)pending.MetadataJson ?? DBNull.Value;
-        p["$causation_id"].Value = (object?)envelope.CausationId ?? DBNull.Value;
-        p["$correlation_id"].Value = (object?)envelope.CorrelationId ?? DBNull.Value;
+        p["$causation_id"].Value = (object?)pending.CausationId ?? DBNull.Value;
+        p["$correlation_id"].Value = (object?)pending.CorrelationId ?? DBNull.Value;
         p["$request"].Value = (object?)pending.Request ?? DBNull.Value;
         return (long)_insert.ExecuteScalar()!;
     }
