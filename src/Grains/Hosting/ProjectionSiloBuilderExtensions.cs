@@ -22,7 +22,10 @@ public static class ProjectionSiloBuilderExtensions
     {
         var options = new ProjectionOptions();
         configure?.Invoke(options);
-        builder.Services.AddOptions<ProjectionOptions>().Configure(o => configure?.Invoke(o));
+        builder.Services.AddOptions<ProjectionOptions>().Configure(o => configure?.Invoke(o))
+            .Validate(o => o.CommitEveryEvents > 0 && o.CatchUpPageSize > 0, "EventStore:Projections: CommitEveryEvents and CatchUpPageSize must be at least 1")
+            .Validate(o => o.CommitInterval > TimeSpan.Zero && o.FlushInterval > TimeSpan.Zero, "EventStore:Projections: CommitInterval and FlushInterval must be longer than 0")
+            .ValidateOnStart();
         if (options.AddMemoryStreams)
             builder.AddMemoryStreams(options.StreamProvider, streams =>
             {
