@@ -1,5 +1,6 @@
 using EventStore.Journal;
 using EventStore.Journal.Postgres;
+using EventStore.Projections;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -58,6 +59,14 @@ internal sealed class TempPostgresJournal : IAsyncDisposable
         var backend = new PostgresJournalBackend(_options, _serializer);
         _opened.Add((null!, backend));
         return backend.CreateBatchStore();
+    }
+
+    /// <summary>A read-model store of its own on the database, as another silo's backend would make it.</summary>
+    public IReadModelStore OpenReadModelStore()
+    {
+        var backend = new PostgresJournalBackend(_options, _serializer);
+        _opened.Add((null!, backend));
+        return backend.CreateReadModelStore();
     }
 
     /// <summary>Plain SQL on the database; returns the first column of the first row.</summary>
