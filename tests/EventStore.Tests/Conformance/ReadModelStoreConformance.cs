@@ -341,10 +341,14 @@ public sealed class ReadModelStoreConformance_Sqlite : ReadModelStoreConformance
     }
 }
 
-/// <summary>The read-model store conformance suite on PostgreSQL.</summary>
+/// <summary>
+/// The read-model store conformance suite on PostgreSQL, in a database whose default collation is linguistic
+/// (ICU English: "a" &lt; "A" &lt; "b"), so that only the store's own byte-order collation can pass the ordering test.
+/// </summary>
 public sealed class ReadModelStoreConformance_Postgres : ReadModelStoreConformance
 {
-    private protected override async Task<IReadModelKit> CreateKitAsync() => new PostgresReadModelKit(await TempPostgresJournal.CreateAsync());
+    private protected override async Task<IReadModelKit> CreateKitAsync() =>
+        new PostgresReadModelKit(await TempPostgresJournal.CreateAsync(databaseOptions: "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'"));
 
     private sealed class PostgresReadModelKit(TempPostgresJournal temp) : IReadModelKit
     {

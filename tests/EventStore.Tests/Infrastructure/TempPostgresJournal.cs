@@ -27,10 +27,11 @@ internal sealed class TempPostgresJournal : IAsyncDisposable
     /// <summary>
     /// A new database and a started journal on it. <paramref name="prepare"/> runs on the empty database
     /// (given its connection string) before the journal opens it, to lay down an older schema, say.
+    /// <paramref name="databaseOptions"/> are more options of <c>CREATE DATABASE</c> (a locale, say).
     /// </summary>
-    public static async Task<TempPostgresJournal> CreateAsync(Action<JournalOptions>? configure = null, Func<string, Task>? prepare = null)
+    public static async Task<TempPostgresJournal> CreateAsync(Action<JournalOptions>? configure = null, Func<string, Task>? prepare = null, string databaseOptions = "")
     {
-        var connectionString = await PostgresServer.CreateDatabaseAsync("journal");
+        var connectionString = await PostgresServer.CreateDatabaseAsync("journal", databaseOptions);
         if (prepare is not null) await prepare(connectionString);
         var temp = new TempPostgresJournal(connectionString, configure);
         temp.Journal = temp.OpenAnother();

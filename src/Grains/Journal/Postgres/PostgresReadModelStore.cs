@@ -81,7 +81,7 @@ internal sealed class PostgresReadModelStore(NpgsqlDataSource connections) : IRe
             }
             if (deletes.Length > 0)
             {
-                batch.BatchCommands.Add(Statement(PostgresReadModelSql.Delete(name), deletes));
+                batch.BatchCommands.Add(Statement(PostgresReadModelSql.Delete(name), (object)deletes));
                 tableOf.Add(name);
             }
         }
