@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using EventStore.Journal;
 using EventStore.Projections;
 using EventStore.Tests.Infrastructure;
 
@@ -265,6 +266,22 @@ public abstract class ReadModelStoreConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_commit_beside_the_journal_writers_open_transaction_waits_for_it_and_both_commit()
+    {
+        await Store.CreateGenerationAsync(First, [Items]);
+        using var writer = _kit!.OpenJournalWriter();
+        writer.Begin();
+        writer.Append(TempJournal.NoteAppend("stream", 0, "held-event"));
+
+        var commit = Store.CommitAsync(First, 0, 1, [Put("k1", "ada", 1)]);
+        writer.Commit();
+        await commit;
+
+        Assert.Equal(["k1"], await Keys(RecordQuery.All));
+        Assert.NotNull(await _kit.Journal.Reader.FindEventAsync("held-event"));
+    }
+
+    [Fact]
     public async Task Names_that_are_not_plain_identifiers_or_too_long_are_refused_before_anything_is_made()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Store.CreateGenerationAsync(First with { Projection = "Things; DROP TABLE events" }, [Items]));
@@ -316,6 +333,12 @@ internal interface IReadModelKit : IAsyncDisposable
 
     /// <summary>Another store on the same database, from a backend of its own: a second silo's.</summary>
     IReadModelStore OpenAnother();
+
+    /// <summary>The started journal on the database.</summary>
+    EventJournal Journal { get; }
+
+    /// <summary>A journal writer's transaction side of its own, driven by hand (a write transaction held open at will).</summary>
+    IJournalBatchStore OpenJournalWriter();
 }
 
 /// <summary>The read-model store conformance suite on SQLite.</summary>
@@ -332,6 +355,10 @@ public sealed class ReadModelStoreConformance_Sqlite : ReadModelStoreConformance
         public IReadModelStore Store { get; }
 
         public IReadModelStore OpenAnother() => _temp.OpenReadModelStore();
+
+        public EventJournal Journal => _temp.Journal;
+
+        public IJournalBatchStore OpenJournalWriter() => _temp.OpenBatchStore();
 
         public ValueTask DisposeAsync()
         {
@@ -355,6 +382,10 @@ public sealed class ReadModelStoreConformance_Postgres : ReadModelStoreConforman
         public IReadModelStore Store { get; } = temp.OpenReadModelStore();
 
         public IReadModelStore OpenAnother() => temp.OpenReadModelStore();
+
+        public EventJournal Journal => temp.Journal;
+
+        public IJournalBatchStore OpenJournalWriter() => temp.OpenBatchStore();
 
         public ValueTask DisposeAsync() => temp.DisposeAsync();
     }
