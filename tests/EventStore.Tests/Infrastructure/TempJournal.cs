@@ -1,6 +1,7 @@
 using EventStore.Events;
 using EventStore.Journal;
 using EventStore.Journal.Sqlite;
+using EventStore.Projections;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -38,6 +39,9 @@ internal sealed class TempJournal : IDisposable
 
     /// <summary>A batch store of its own on the file: the transaction side of a writer, driven by hand.</summary>
     internal IJournalBatchStore OpenBatchStore() => new SqliteJournalBackend(_options, _serializer).CreateBatchStore();
+
+    /// <summary>A read-model store of its own on the file, as another silo's backend would make it.</summary>
+    internal IReadModelStore OpenReadModelStore() => new SqliteJournalBackend(_options, _serializer).CreateReadModelStore();
 
     /// <summary>The journal file.</summary>
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eventstore-tests", $"{Guid.NewGuid():N}.db");

@@ -1,3 +1,4 @@
+using EventStore.Projections;
 using EventStore.Store;
 using Microsoft.Data.Sqlite;
 
@@ -34,7 +35,7 @@ internal sealed class SqliteJournalBackend : IJournalBackend
 
     public IJournalBatchStore CreateBatchStore() => new SqliteBatchStore(_connections);
 
-    public Projections.IReadModelStore CreateReadModelStore() => throw new NotImplementedException("STUB: replaced by the rmstore branch");
+    public IReadModelStore CreateReadModelStore() => new SqliteReadModelStore(_connections);
 
     /// <summary>Size of the database file and its WAL, in bytes.</summary>
     public Task<long> GetSizeBytesAsync() => Task.FromResult(FileSize(DatabasePath) + FileSize(DatabasePath + "-wal"));
