@@ -4,7 +4,7 @@ namespace EventStore.Projections;
 
 /// <summary>
 /// A read model folded from the journal: which events it reads, the tables it keeps, and how one event
-/// changes their records. A projector grain runs it: it applies every event of
+/// changes their records. A <see cref="ProjectorGrain{TProjection}"/> runs it: it applies every event of
 /// <see cref="AggregateTypes"/> exactly once, in position order, and commits the records it changed with
 /// its checkpoint in one transaction, so that a crash never applies an event twice or loses one.
 /// </summary>
