@@ -49,7 +49,8 @@ internal static class ReadModelLayout
     public static void CheckQuery(TableRef table, RecordQuery query)
     {
         query.CheckAgainst(table.Table);
-        if (query.Limit is < 0 or > RecordQuery.MaxLimit) throw new ArgumentException($"A query's limit must be between 0 and {RecordQuery.MaxLimit}, got {query.Limit}.");
+        // A page, and one row more that tells the reader whether another page follows.
+        if (query.Limit is < 0 or > RecordQuery.MaxLimit + 1) throw new ArgumentException($"A query's limit must be between 0 and {RecordQuery.MaxLimit + 1}, got {query.Limit}.");
     }
 
     /// <summary>Activating a generation the catalog does not hold would drop every other one and leave none: refused.</summary>

@@ -56,6 +56,9 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await OpenGenerations();
+        // What the journal holds beyond the checkpoint, read now if it is little (the rest follows in the background).
+        var head = await _source.GetHeadPositionAsync();
+        if (!_liveIsOutdated && _live.Applied < head) await Guarded(() => _live.CatchUpAsync(head, PagesPerTurn));
         var stream = this.GetStreamProvider(_options.StreamProvider)
             .GetStream<CommittedBatch>(StreamId.Create(ProjectionStreams.Namespace, ProjectionStreams.Key));
         await stream.SubscribeAsync((batch, _) => OnCommitted(batch));
@@ -78,7 +81,7 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
         var lagMs = 0L;
         if (head > checkpoint && await _source.GetTimestampAtAsync(checkpoint + 1) is { } oldestUnapplied)
             lagMs = Math.Max(0, Now.ToUnixTimeMilliseconds() - oldestUnapplied);
-        return new ProjectionStatus(GetType().Name, checkpoint, head, Math.Max(0, head - checkpoint), lagMs, _problem, _rebuild?.Generation.Checkpoint);
+        return new ProjectionStatus(Name, checkpoint, head, Math.Max(0, head - checkpoint), lagMs, _problem, _rebuild?.Generation.Checkpoint);
     }
 
     /// <inheritdoc />

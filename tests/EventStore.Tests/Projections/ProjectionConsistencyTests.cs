@@ -87,12 +87,12 @@ public abstract class ProjectionConsistencyTests(StreamDrivenProjectionCluster c
     {
         var prefix = Ids.New("bounce");
         var deactivations = new List<Task>();
-        var grains = All;
+        var grains = Projectors.All(cluster.Client);
 
         await ProjectionLoad.RunAsync(cluster.Client, prefix, agents: 100, tasks: 100, namespaces: 20, afterCommand: done =>
         {
             if (done is not (150 or 450 or 750)) return;
-            lock (deactivations) deactivations.AddRange(grains.Select(g => cluster.DeactivateAsync((IAddressable)g)));
+            lock (deactivations) deactivations.AddRange(grains.Select(cluster.DeactivateAsync));
         });
         await Task.WhenAll(deactivations);
 
@@ -141,7 +141,7 @@ public abstract class ProjectionConsistencyTests(StreamDrivenProjectionCluster c
     public async Task A_projection_activated_after_rows_were_written_without_a_stream_message_applies_them_on_activation()
     {
         foreach (var projection in All) await projection.CatchUp();
-        foreach (var projection in All) await cluster.DeactivateAsync((IAddressable)projection);
+        foreach (var projector in Projectors.All(cluster.Client)) await cluster.DeactivateAsync(projector);
         var agentIds = Enumerable.Range(0, 3).Select(_ => Ids.New("dormant")).ToList();
         foreach (var agentId in agentIds)
             cluster.Journal.InsertOutside(agentId, "agent", 1, "agent:spawned", OutsidePayload.Of(new { agentId, role = "dormant", domain = "core", capabilities = Array.Empty<string>() }));

@@ -69,6 +69,15 @@ internal static class Canon
     public static string Json(object value) => JsonSerializer.Serialize(value, Indented);
 }
 
+/// <summary>The projector grains of the three projections: the activations that fold the journal (queries go to stateless workers).</summary>
+internal static class Projectors
+{
+    /// <summary>References to the three projector grains.</summary>
+    public static IReadOnlyList<IAddressable> All(IGrainFactory grains) =>
+        [.. new[] { AgentStateProjector.GrainType, TaskHistoryProjector.GrainType, MemoryIndexProjector.GrainType }
+            .Select(type => grains.GetGrain<IProjector>(GrainId.Create(type, ProjectionStreams.Key)))];
+}
+
 /// <summary>An agent as the test expects the AgentState projection to hold it.</summary>
 internal sealed class ExpectedAgent
 {
