@@ -280,7 +280,7 @@ public abstract class JournalConformance : IAsyncLifetime
         await Kit.DisposeAsync();
         _kit = await CreateKitAsync(previousSchema: true);
 
-        Assert.Equal(3, await Kit.RecordedSchemaVersionAsync());
+        Assert.Equal(4, await Kit.RecordedSchemaVersionAsync());
         var old = (await Journal.Reader.FindStoredEventAsync(OldEventId))!;
         Assert.Equal(("old-stream", 1L, 1L, (string?)null), (old.Envelope.AggregateId, old.Envelope.Version, old.Envelope.Position, old.Fingerprint));
         var draft = new EventEnvelope("new-event", "", "old-stream", "test", 0, 0, 2, "test", new NoteAdded("new"), null, null, null);
