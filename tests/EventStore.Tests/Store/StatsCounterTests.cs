@@ -151,6 +151,7 @@ public abstract class StatsCounterTests(StatsCounterCluster cluster)
             await Task.WhenAll(Writer(ledger, 1), Writer(ledger, 2));
             await store.SaveSnapshot(new Snapshot(ledger, kind, 1, "first", 1));
             await store.SaveSnapshot(new Snapshot(ledger, kind, 2, "replaced", 2));
+            await store.SaveSnapshot(new Snapshot(ledger, kind, 2, "replaced again", 3));
         }
 
         async Task Grain(string ns)
