@@ -36,6 +36,35 @@ internal static class RawJournal
         return snapshots;
     }
 
+    /// <summary>
+    /// What <c>GetStats</c> reports (the size aside), counted from the rows in one read: total, aggregates, oldest and
+    /// newest timestamps, head, snapshots of each kind, and the events per event type and per aggregate type.
+    /// </summary>
+    public static string FullCount(string path)
+    {
+        using var connection = Open(path);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            SELECT COUNT(*) || ' events, ' || COUNT(DISTINCT aggregate_id) || ' aggregates, timestamps ' || COALESCE(MIN(timestamp), '-') || '..' || COALESCE(MAX(timestamp), '-')
+                || ', head ' || COALESCE(MAX(position), 0) || ', snapshots ' || (SELECT COUNT(*) FROM snapshots) || '/' || (SELECT COUNT(*) FROM grain_snapshots)
+            FROM events
+            UNION ALL SELECT * FROM (SELECT 'type ' || type || '=' || COUNT(*) FROM events GROUP BY type ORDER BY type)
+            UNION ALL SELECT * FROM (SELECT 'aggregate type ' || aggregate_type || '=' || COUNT(*) FROM events GROUP BY aggregate_type ORDER BY aggregate_type)
+            """;
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read()) lines.Add(reader.GetString(0));
+        return string.Join("; ", lines);
+    }
+
+    /// <summary>The same figures as <see cref="FullCount"/>, as <c>GetStats</c> reported them.</summary>
+    public static string Of(EventStore.Store.EventStoreStats s) =>
+        string.Join("; ", new[] { $"{s.TotalEvents} events, {s.AggregateCount} aggregates, timestamps {s.OldestTimestamp?.ToString() ?? "-"}..{s.NewestTimestamp?.ToString() ?? "-"}, head {s.HeadPosition}, snapshots {s.SnapshotCount}/{s.AggregateSnapshotCount}" }
+            .Concat(s.EventsByType.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"type {kv.Key}={kv.Value}"))
+            .Concat(s.EventsByAggregateType.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"aggregate type {kv.Key}={kv.Value}")));
+
     /// <summary>SQLite's own check of the file: "ok" when intact.</summary>
     public static string IntegrityCheck(string path)
     {

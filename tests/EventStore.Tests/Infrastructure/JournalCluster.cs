@@ -47,10 +47,15 @@ public class JournalCluster : IAsyncLifetime
     /// <summary>Projection settings on top of the defaults.</summary>
     protected virtual void ConfigureProjections(ProjectionOptions options) { }
 
+    /// <summary>Runs on the empty journal (its folder made, its database created) before the first silo opens it: to lay down an older schema, say.</summary>
+    protected virtual void Prepare() { }
+
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
         if (Provider == JournalProvider.Postgres) ConnectionString = await PostgresServer.CreateDatabaseAsync("cluster_" + GetType().Name);
+        Directory.CreateDirectory(_folder);
+        Prepare();
         await StartAsync();
     }
 

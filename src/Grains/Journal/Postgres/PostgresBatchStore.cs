@@ -33,12 +33,19 @@ namespace EventStore.Journal.Postgres;
 /// 23505) rolls the append's savepoint back and the head is read again to tell a version conflict from a
 /// taken event id.
 /// </para>
+/// <para>
+/// The stats counters get the batch's committed events, summed in memory, at the end of the batch's transaction:
+/// one update of <c>journal_totals</c> and one upsert per kind of type, after the head row's lock (so the silos'
+/// writers also take the counter rows' locks one after another, in the same order).
+/// </para>
 /// </remarks>
 internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string location, TimeSpan lockTimeout) : IJournalBatchStore
 {
+    private readonly StatsDelta _stats = new();
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
     private NpgsqlCommand? _lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner;
+    private NpgsqlCommand? _addToTotals, _addToEventTypes, _addToAggregateTypes;
 
     public string Location => location;
 
@@ -46,17 +53,23 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
     {
         var connection = EnsureConnection();
         _transaction = connection.BeginTransaction();
+        _stats.Clear();
         _lockHead!.ExecuteScalar();
     }
 
     public void Commit()
     {
+        WriteStats();
         _transaction!.Commit();
         _transaction.Dispose();
         _transaction = null;
     }
 
-    public void Abort() => CloseConnection(); // closing the connection rolls an open transaction back
+    public void Abort()
+    {
+        _stats.Clear();
+        CloseConnection(); // closing the connection rolls an open transaction back
+    }
 
     public void Dispose() => CloseConnection();
 
@@ -85,6 +98,7 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
                 committed.Add(StreamAppendRules.Committed(append, i, firstPosition + i));
             }
             _release!.ExecuteNonQuery();
+            _stats.Add(committed);
             return new AppendOutcome.Committed(committed);
         }
         catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
@@ -106,6 +120,27 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
         p.AddWithValue("state", snapshot.State);
         p.AddWithValue("timestamp", snapshot.Timestamp);
         return command.ExecuteNonQuery() > 0;
+    }
+
+    /// <summary>One update of the totals and one upsert for each kind of type, whatever the batch's size.</summary>
+    private void WriteStats()
+    {
+        if (_stats.Events == 0) return;
+        var totals = _addToTotals!.Parameters;
+        totals[0].Value = _stats.Events;
+        totals[1].Value = _stats.Aggregates;
+        totals[2].Value = _stats.OldestTimestamp;
+        totals[3].Value = _stats.NewestTimestamp;
+        _addToTotals.ExecuteNonQuery();
+        AddToCounts(_addToEventTypes!, _stats.ByType);
+        AddToCounts(_addToAggregateTypes!, _stats.ByAggregateType);
+    }
+
+    private static void AddToCounts(NpgsqlCommand upsert, IReadOnlyDictionary<string, long> counts)
+    {
+        upsert.Parameters[0].Value = counts.Keys.ToArray();
+        upsert.Parameters[1].Value = counts.Values.ToArray();
+        upsert.ExecuteNonQuery();
     }
 
     private (long Version, string? AggregateType) ReadHead(string aggregateId)
@@ -165,6 +200,12 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
             ("aggregate_type", NpgsqlDbType.Text), ("version", NpgsqlDbType.Bigint), ("timestamp", NpgsqlDbType.Bigint), ("source", NpgsqlDbType.Text),
             ("payload", NpgsqlDbType.Text), ("metadata", NpgsqlDbType.Text), ("causation_id", NpgsqlDbType.Text), ("correlation_id", NpgsqlDbType.Text),
             ("request", NpgsqlDbType.Text));
+        _addToTotals = Prepare(PostgresJournalSql.AddToTotals,
+            ("events", NpgsqlDbType.Bigint), ("aggregates", NpgsqlDbType.Bigint), ("oldest", NpgsqlDbType.Bigint), ("newest", NpgsqlDbType.Bigint));
+        _addToEventTypes = Prepare(PostgresJournalSql.AddToEventTypeCounts,
+            ("names", NpgsqlDbType.Array | NpgsqlDbType.Text), ("events", NpgsqlDbType.Array | NpgsqlDbType.Bigint));
+        _addToAggregateTypes = Prepare(PostgresJournalSql.AddToAggregateTypeCounts,
+            ("names", NpgsqlDbType.Array | NpgsqlDbType.Text), ("events", NpgsqlDbType.Array | NpgsqlDbType.Bigint));
         return _connection;
     }
 
@@ -179,8 +220,10 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
 
     private void CloseConnection()
     {
-        foreach (var command in new[] { _lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner }) command?.Dispose();
+        foreach (var command in new[] { _lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner, _addToTotals, _addToEventTypes, _addToAggregateTypes })
+            command?.Dispose();
         (_lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner) = (null, null, null, null, null, null, null, null);
+        (_addToTotals, _addToEventTypes, _addToAggregateTypes) = (null, null, null);
         try
         {
             _transaction?.Dispose();

@@ -50,6 +50,8 @@ internal sealed class PostgresJournalBackend : IJournalBackend, IDisposable
     /// advisory lock, so silos starting at once take turns; records <see cref="PostgresJournalSql.SchemaVersion"/>.
     /// A database already at this version is left alone (even <c>IF NOT EXISTS</c> DDL would take locks that
     /// queue behind, and then block, the other silos' appends and reads); one recorded by a newer version is refused.
+    /// An upgrade computes the stats counters from the rows once, in the same transaction, holding the head row's
+    /// lock (so no batch commits between the count and the new version: the counters agree with the rows).
     /// </summary>
     public void EnsureSchema()
     {
@@ -66,6 +68,8 @@ internal sealed class PostgresJournalBackend : IJournalBackend, IDisposable
                 $"The journal in {Description} has schema version {recorded}, newer than this silo's {PostgresJournalSql.SchemaVersion}; upgrade the silo.");
         if (recorded == PostgresJournalSql.SchemaVersion) return; // DDL would lock tables that running silos use
         using (var create = new NpgsqlCommand(PostgresJournalSql.CreateSchema, connection, transaction)) create.ExecuteNonQuery();
+        using (var lockHead = new NpgsqlCommand(PostgresJournalSql.LockHead, connection, transaction)) lockHead.ExecuteNonQuery();
+        using (var recount = new NpgsqlCommand(PostgresJournalSql.RecountStats, connection, transaction)) recount.ExecuteNonQuery();
         using (var record = new NpgsqlCommand(PostgresJournalSql.RecordSchemaVersion, connection, transaction))
         {
             record.Parameters.AddWithValue("version", PostgresJournalSql.SchemaVersion);

@@ -106,19 +106,22 @@ internal sealed class PostgresJournalReader(NpgsqlDataSource source, EventRowRea
             : null;
     }
 
-    /// <summary>Counts of the journal, computed in one REPEATABLE READ, read-only transaction so they agree with each other.</summary>
+    /// <summary>
+    /// Counts of the journal, read in one REPEATABLE READ, read-only transaction so they agree with each other: from
+    /// the counters the writers keep in each batch's transaction, so the cost grows with the number of types, not of events.
+    /// </summary>
     public async Task<EventStoreStats> GetStatsAsync(long sizeBytes)
     {
         await using var connection = await source.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
         await using (var readOnly = new NpgsqlCommand(PostgresJournalSql.ReadOnly, connection, transaction)) await readOnly.ExecuteNonQueryAsync();
-        long total, aggregates, head;
+        long total, aggregates, snapshots, grainSnapshots, head;
         long? oldest, newest;
         await using (var totals = new NpgsqlCommand(PostgresJournalSql.StatsTotals, connection, transaction))
         await using (var reader = await totals.ExecuteReaderAsync())
         {
-            await reader.ReadAsync();
-            (total, aggregates, head) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(4));
+            if (!await reader.ReadAsync()) throw new InvalidOperationException("The journal has no stats counters (table journal_totals is empty).");
+            (total, aggregates, snapshots, grainSnapshots, head) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6));
             oldest = reader.IsDBNull(2) ? null : reader.GetInt64(2);
             newest = reader.IsDBNull(3) ? null : reader.GetInt64(3);
         }
@@ -131,8 +134,8 @@ internal sealed class PostgresJournalReader(NpgsqlDataSource source, EventRowRea
             HeadPosition = head,
             EventsByType = await CountsAsync(connection, transaction, PostgresJournalSql.StatsByType),
             EventsByAggregateType = await CountsAsync(connection, transaction, PostgresJournalSql.StatsByAggregateType),
-            SnapshotCount = await ScalarAsync(connection, transaction, PostgresJournalSql.SnapshotCount),
-            AggregateSnapshotCount = await ScalarAsync(connection, transaction, PostgresJournalSql.GrainSnapshotCount),
+            SnapshotCount = snapshots,
+            AggregateSnapshotCount = grainSnapshots,
             JournalSizeBytes = sizeBytes,
         };
         await transaction.CommitAsync();
@@ -156,12 +159,6 @@ internal sealed class PostgresJournalReader(NpgsqlDataSource source, EventRowRea
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         while (await reader.ReadAsync()) counts[reader.GetString(0)] = reader.GetInt64(1);
         return counts;
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static NpgsqlParameter TextArray(string name, IReadOnlyList<string> values) =>

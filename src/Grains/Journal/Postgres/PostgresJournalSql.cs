@@ -8,8 +8,11 @@ namespace EventStore.Journal.Postgres;
 /// </summary>
 internal static class PostgresJournalSql
 {
-    /// <summary>Numbered like the SQLite schema: 2 added <c>grain_snapshots</c>, 3 added <c>events.request</c>.</summary>
-    public const int SchemaVersion = 3;
+    /// <summary>
+    /// Numbered like the SQLite schema: 2 added <c>grain_snapshots</c>, 3 added <c>events.request</c>, 4 the stats
+    /// counters (<c>journal_totals</c>, <c>event_type_counts</c>, <c>aggregate_type_counts</c>, and the snapshot tables' triggers).
+    /// </summary>
+    public const int SchemaVersion = 4;
 
     /// <summary>Held (for the schema transaction only) while one silo creates or upgrades the schema, so two silos starting at once take turns.</summary>
     public const long SchemaLockKey = 0x4576_656E_744A_726E; // "EventJrn"
@@ -67,6 +70,80 @@ internal static class PostgresJournalSql
         ALTER TABLE events ADD COLUMN IF NOT EXISTS request text;
         INSERT INTO journal_head (one_row, position) SELECT true, COALESCE(MAX(position), 0) FROM events
         ON CONFLICT (one_row) DO NOTHING;
+        CREATE TABLE IF NOT EXISTS journal_totals (
+            one_row          boolean PRIMARY KEY DEFAULT true CHECK (one_row),
+            events           bigint  NOT NULL,
+            aggregates       bigint  NOT NULL,
+            oldest_timestamp bigint,
+            newest_timestamp bigint,
+            snapshots        bigint  NOT NULL,
+            grain_snapshots  bigint  NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS event_type_counts (
+            type   text   PRIMARY KEY,
+            events bigint NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS aggregate_type_counts (
+            aggregate_type text   PRIMARY KEY,
+            events         bigint NOT NULL
+        );
+        CREATE OR REPLACE FUNCTION journal_count_snapshots() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            delta bigint := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
+        BEGIN
+            IF TG_TABLE_NAME = 'snapshots' THEN
+                UPDATE journal_totals SET snapshots = snapshots + delta;
+            ELSE
+                UPDATE journal_totals SET grain_snapshots = grain_snapshots + delta;
+            END IF;
+            RETURN NULL;
+        END
+        $$;
+        DROP TRIGGER IF EXISTS snapshots_counted ON snapshots;
+        CREATE TRIGGER snapshots_counted AFTER INSERT OR DELETE ON snapshots FOR EACH ROW EXECUTE FUNCTION journal_count_snapshots();
+        DROP TRIGGER IF EXISTS grain_snapshots_counted ON grain_snapshots;
+        CREATE TRIGGER grain_snapshots_counted AFTER INSERT OR DELETE ON grain_snapshots FOR EACH ROW EXECUTE FUNCTION journal_count_snapshots();
+        """;
+
+    /// <summary>
+    /// Computes every stats counter from the rows, replacing what was there: run once by the upgrade to schema 4, in
+    /// its transaction after <see cref="LockHead"/> (so no batch commits meanwhile), and the statements a verify or
+    /// import command would reuse. It reads every row.
+    /// </summary>
+    public const string RecountStats = """
+        DELETE FROM journal_totals;
+        DELETE FROM event_type_counts;
+        DELETE FROM aggregate_type_counts;
+        INSERT INTO journal_totals (one_row, events, aggregates, oldest_timestamp, newest_timestamp, snapshots, grain_snapshots)
+        SELECT true, COUNT(*), COUNT(DISTINCT aggregate_id), MIN(timestamp), MAX(timestamp),
+               (SELECT COUNT(*) FROM snapshots), (SELECT COUNT(*) FROM grain_snapshots)
+        FROM events;
+        INSERT INTO event_type_counts (type, events) SELECT type, COUNT(*) FROM events GROUP BY type;
+        INSERT INTO aggregate_type_counts (aggregate_type, events) SELECT aggregate_type, COUNT(*) FROM events GROUP BY aggregate_type;
+        """;
+
+    /// <summary>
+    /// Adds one batch's events to the totals, after the batch's appends (so after <see cref="LockHead"/>: the counter rows
+    /// are only ever locked behind the head row). The snapshot counts are kept by the snapshot tables' triggers.
+    /// </summary>
+    public const string AddToTotals = """
+        UPDATE journal_totals SET
+            events = events + @events,
+            aggregates = aggregates + @aggregates,
+            oldest_timestamp = LEAST(oldest_timestamp, @oldest),
+            newest_timestamp = GREATEST(newest_timestamp, @newest)
+        """;
+
+    /// <summary>Adds to the counts of several event types at once (@names and @events are arrays of one length).</summary>
+    public const string AddToEventTypeCounts = """
+        INSERT INTO event_type_counts (type, events) SELECT * FROM unnest(@names, @events)
+        ON CONFLICT (type) DO UPDATE SET events = event_type_counts.events + excluded.events
+        """;
+
+    /// <summary>Adds to the counts of several aggregate types at once (@names and @events are arrays of one length).</summary>
+    public const string AddToAggregateTypeCounts = """
+        INSERT INTO aggregate_type_counts (aggregate_type, events) SELECT * FROM unnest(@names, @events)
+        ON CONFLICT (aggregate_type) DO UPDATE SET events = aggregate_type_counts.events + excluded.events
         """;
 
     public const string RecordSchemaVersion = """
@@ -154,16 +231,15 @@ internal static class PostgresJournalSql
     /// <summary>Makes the stats transaction (REPEATABLE READ) read-only: one snapshot for every count.</summary>
     public const string ReadOnly = "SET TRANSACTION READ ONLY";
 
-    public const string StatsTotals =
-        "SELECT COUNT(*), COUNT(DISTINCT aggregate_id), MIN(timestamp), MAX(timestamp), COALESCE(MAX(position), 0) FROM events";
+    /// <summary>The counters kept as the journal grows, and the head; none of the stats statements reads the events' rows.</summary>
+    public const string StatsTotals = """
+        SELECT t.events, t.aggregates, t.oldest_timestamp, t.newest_timestamp, t.snapshots, t.grain_snapshots, h.position
+        FROM journal_totals t CROSS JOIN journal_head h
+        """;
 
-    public const string StatsByType = "SELECT type, COUNT(*) FROM events GROUP BY type";
+    public const string StatsByType = "SELECT type, events FROM event_type_counts";
 
-    public const string StatsByAggregateType = "SELECT aggregate_type, COUNT(*) FROM events GROUP BY aggregate_type";
-
-    public const string SnapshotCount = "SELECT COUNT(*) FROM snapshots";
-
-    public const string GrainSnapshotCount = "SELECT COUNT(*) FROM grain_snapshots";
+    public const string StatsByAggregateType = "SELECT aggregate_type, events FROM aggregate_type_counts";
 
     public const string HeadPosition = "SELECT COALESCE(MAX(position), 0) FROM events";
 

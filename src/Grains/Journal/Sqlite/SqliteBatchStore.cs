@@ -9,6 +9,7 @@ namespace EventStore.Journal.Sqlite;
 /// one <c>BEGIN IMMEDIATE</c> transaction per batch, a savepoint per multi-event append so that a refused
 /// append leaves its neighbours alone, and the heads of streams this writer committed remembered to spare
 /// a read (a head another process moved is still caught by <c>UNIQUE(aggregate_id, version)</c>).
+/// The stats counters get the batch's committed events, summed in memory, in the same transaction.
 /// </summary>
 internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJournalBatchStore
 {
@@ -17,10 +18,12 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
 
     private readonly Dictionary<string, (long Version, string Type)> _heads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Version, string Type)> _batchHeads = new(StringComparer.Ordinal);
+    private readonly StatsDelta _stats = new();
     private SqliteConnection? _connection;
     private SqliteTransaction? _transaction;
     private SqliteCommand? _selectHead;
     private SqliteCommand? _insert;
+    private SqliteCommand? _addToTotals, _addToEventType, _addToAggregateType;
 
     public string Location => connections.DatabasePath;
 
@@ -30,11 +33,14 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
         _transaction = connection.BeginTransaction(deferred: false);
         _selectHead!.Transaction = _transaction;
         _insert!.Transaction = _transaction;
+        _addToTotals!.Transaction = _addToEventType!.Transaction = _addToAggregateType!.Transaction = _transaction;
         _batchHeads.Clear();
+        _stats.Clear();
     }
 
     public void Commit()
     {
+        WriteStats();
         _transaction!.Commit();
         _transaction.Dispose();
         _transaction = null;
@@ -45,6 +51,7 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
     {
         _heads.Clear();
         _batchHeads.Clear();
+        _stats.Clear();
         CloseConnection(); // disposing an open transaction rolls it back
     }
 
@@ -74,6 +81,7 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
                 committed.Add(StreamAppendRules.Committed(append, i, Insert(append, append.Events[i], StreamAppendRules.VersionOf(append, i))));
             if (!atomicByItself) transaction.Release(savepoint);
             _batchHeads[append.AggregateId] = (committed[^1].Version, append.AggregateType);
+            _stats.Add(committed);
             return new AppendOutcome.Committed(committed);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
@@ -100,6 +108,30 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
             return head;
         return ReadHead(aggregateId);
     }
+    /// <summary>One update of the totals and one upsert per event type and aggregate type the batch wrote.</summary>
+    private void WriteStats()
+    {
+        if (_stats.Events == 0) return;
+        var totals = _addToTotals!.Parameters;
+        totals["$events"].Value = _stats.Events;
+        totals["$aggregates"].Value = _stats.Aggregates;
+        totals["$oldest"].Value = _stats.OldestTimestamp;
+        totals["$newest"].Value = _stats.NewestTimestamp;
+        _addToTotals.ExecuteNonQuery();
+        AddToCounts(_addToEventType!, _stats.ByType);
+        AddToCounts(_addToAggregateType!, _stats.ByAggregateType);
+    }
+
+    private static void AddToCounts(SqliteCommand upsert, IReadOnlyDictionary<string, long> counts)
+    {
+        foreach (var (name, events) in counts)
+        {
+            upsert.Parameters["$name"].Value = name;
+            upsert.Parameters["$events"].Value = events;
+            upsert.ExecuteNonQuery();
+        }
+    }
+
     private void RememberHeads()
     {
         if (_heads.Count + _batchHeads.Count > MaxRememberedHeads) _heads.Clear();
@@ -167,14 +199,31 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
             _insert.Parameters.Add(name, SqliteType.Text);
         _insert.Parameters.Add("$version", SqliteType.Integer);
         _insert.Parameters.Add("$timestamp", SqliteType.Integer);
+
+        _addToTotals = Command(SqliteJournalSql.AddToTotals, ("$events", SqliteType.Integer), ("$aggregates", SqliteType.Integer),
+            ("$oldest", SqliteType.Integer), ("$newest", SqliteType.Integer));
+        _addToEventType = Command(SqliteJournalSql.AddToEventTypeCount, ("$name", SqliteType.Text), ("$events", SqliteType.Integer));
+        _addToAggregateType = Command(SqliteJournalSql.AddToAggregateTypeCount, ("$name", SqliteType.Text), ("$events", SqliteType.Integer));
         return _connection;
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = _connection!.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters) command.Parameters.Add(name, type);
+        return command;
     }
     private void CloseConnection()
     {
         _transaction?.Dispose();
         _selectHead?.Dispose();
         _insert?.Dispose();
+        _addToTotals?.Dispose();
+        _addToEventType?.Dispose();
+        _addToAggregateType?.Dispose();
         _connection?.Dispose();
         (_transaction, _selectHead, _insert, _connection) = (null, null, null, null);
+        (_addToTotals, _addToEventType, _addToAggregateType) = (null, null, null);
     }
 }

@@ -70,14 +70,34 @@ internal sealed class SqliteConnectionFactory
         return connection;
     }
 
-    /// <summary>Creates the folder, the file and the schema if missing.</summary>
+    /// <summary>Creates the folder, the file and the schema if missing, and upgrades a file of an earlier schema.</summary>
     public void EnsureSchema()
     {
         if (Path.GetDirectoryName(DatabasePath) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
         using var connection = OpenWriter();
         Execute(connection, SqliteJournalSql.CreateSchema);
         AddRequestColumn(connection);
-        Execute(connection, $"PRAGMA user_version = {SqliteJournalSql.SchemaVersion};");
+        RecordSchemaVersion(connection);
+    }
+
+    /// <summary>
+    /// Below schema 4 the stats counters are computed from the rows, once, in the transaction that records the new
+    /// version: a file is either still at the old version or has counters that agree with its rows, and of two
+    /// processes opening it at once only the first recounts (the write lock is taken before the version is read).
+    /// A file of a newer schema keeps its version.
+    /// </summary>
+    private static void RecordSchemaVersion(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = SqliteJournalSql.SelectSchemaVersion;
+        if ((long)command.ExecuteScalar()! >= SqliteJournalSql.SchemaVersion) return;
+        command.CommandText = SqliteJournalSql.RecountStats;
+        command.ExecuteNonQuery();
+        command.CommandText = SqliteJournalSql.RecordSchemaVersion;
+        command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     /// <summary>Adds the column of schema 3 to a file made by an earlier schema; its old rows keep NULL there.</summary>

@@ -103,26 +103,28 @@ internal sealed class SqliteJournalReader(SqliteConnectionFactory connections, E
             : null;
     });
 
-    /// <summary>Counts of the journal, computed in one read transaction so they agree with each other.</summary>
+    /// <summary>
+    /// Counts of the journal, read in one read transaction so they agree with each other: from the counters the
+    /// writer keeps in each batch's transaction, so the cost grows with the number of types, not of events.
+    /// </summary>
     public Task<EventStoreStats> GetStatsAsync(long sizeBytes) => Run(connection =>
     {
         using var transaction = connection.BeginTransaction(deferred: true);
         using var totals = Command(connection, SqliteJournalSql.StatsTotals, transaction);
         using var reader = totals.ExecuteReader();
-        reader.Read();
-        using var snapshots = Command(connection, SqliteJournalSql.SnapshotCount, transaction);
-        using var grainSnapshots = Command(connection, SqliteJournalSql.GrainSnapshotCount, transaction);
+        if (!reader.Read()) throw new InvalidOperationException($"The journal {connections.DatabasePath} has no stats counters (table journal_totals is empty).");
+        using var head = Command(connection, SqliteJournalSql.HeadPosition, transaction);
         return new EventStoreStats
         {
             TotalEvents = reader.GetInt64(0),
             AggregateCount = reader.GetInt64(1),
             OldestTimestamp = reader.IsDBNull(2) ? null : reader.GetInt64(2),
             NewestTimestamp = reader.IsDBNull(3) ? null : reader.GetInt64(3),
-            HeadPosition = reader.GetInt64(4),
+            HeadPosition = (long)head.ExecuteScalar()!,
             EventsByType = Counts(connection, SqliteJournalSql.StatsByType, transaction),
             EventsByAggregateType = Counts(connection, SqliteJournalSql.StatsByAggregateType, transaction),
-            SnapshotCount = (long)snapshots.ExecuteScalar()!,
-            AggregateSnapshotCount = (long)grainSnapshots.ExecuteScalar()!,
+            SnapshotCount = reader.GetInt64(4),
+            AggregateSnapshotCount = reader.GetInt64(5),
             JournalSizeBytes = sizeBytes,
         };
     });

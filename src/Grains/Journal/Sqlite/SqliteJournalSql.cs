@@ -3,8 +3,11 @@ namespace EventStore.Journal.Sqlite;
 /// <summary>Every SQL statement of the SQLite journal, in one place: the dialect seam for other databases.</summary>
 internal static class SqliteJournalSql
 {
-    /// <summary>2: grains keep their own snapshots in <c>grain_snapshots</c>; 3: <c>events.request</c>. Both are added to older files on open.</summary>
-    public const int SchemaVersion = 3;
+    /// <summary>
+    /// 2: grains keep their own snapshots in <c>grain_snapshots</c>; 3: <c>events.request</c>; 4: the stats counters
+    /// (<c>journal_totals</c>, <c>event_type_counts</c>, <c>aggregate_type_counts</c>). All are added to older files on open.
+    /// </summary>
+    public const int SchemaVersion = 4;
 
     public const string CreateSchema = """
         CREATE TABLE IF NOT EXISTS events (
@@ -40,6 +43,71 @@ internal static class SqliteJournalSql
             state          TEXT    NOT NULL,
             timestamp      INTEGER NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS journal_totals (
+            one_row          INTEGER PRIMARY KEY CHECK (one_row = 1),
+            events           INTEGER NOT NULL,
+            aggregates       INTEGER NOT NULL,
+            oldest_timestamp INTEGER,
+            newest_timestamp INTEGER,
+            snapshots        INTEGER NOT NULL,
+            grain_snapshots  INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS event_type_counts (
+            type   TEXT    PRIMARY KEY,
+            events INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS aggregate_type_counts (
+            aggregate_type TEXT    PRIMARY KEY,
+            events         INTEGER NOT NULL
+        );
+        CREATE TRIGGER IF NOT EXISTS snapshots_inserted AFTER INSERT ON snapshots
+            BEGIN UPDATE journal_totals SET snapshots = snapshots + 1; END;
+        CREATE TRIGGER IF NOT EXISTS snapshots_deleted AFTER DELETE ON snapshots
+            BEGIN UPDATE journal_totals SET snapshots = snapshots - 1; END;
+        CREATE TRIGGER IF NOT EXISTS grain_snapshots_inserted AFTER INSERT ON grain_snapshots
+            BEGIN UPDATE journal_totals SET grain_snapshots = grain_snapshots + 1; END;
+        CREATE TRIGGER IF NOT EXISTS grain_snapshots_deleted AFTER DELETE ON grain_snapshots
+            BEGIN UPDATE journal_totals SET grain_snapshots = grain_snapshots - 1; END;
+        """;
+
+    public const string SelectSchemaVersion = "PRAGMA user_version";
+
+    /// <summary>Records the schema version (inside the upgrade's transaction: it is part of the file's header).</summary>
+    public static string RecordSchemaVersion => $"PRAGMA user_version = {SchemaVersion}";
+
+    /// <summary>
+    /// Computes every stats counter from the rows, replacing what was there: run once by the upgrade to schema 4,
+    /// in its transaction, and the statements a verify or import command would reuse. It reads every row.
+    /// </summary>
+    public const string RecountStats = """
+        DELETE FROM journal_totals;
+        DELETE FROM event_type_counts;
+        DELETE FROM aggregate_type_counts;
+        INSERT INTO journal_totals (one_row, events, aggregates, oldest_timestamp, newest_timestamp, snapshots, grain_snapshots)
+        SELECT 1, COUNT(*), COUNT(DISTINCT aggregate_id), MIN(timestamp), MAX(timestamp),
+               (SELECT COUNT(*) FROM snapshots), (SELECT COUNT(*) FROM grain_snapshots)
+        FROM events;
+        INSERT INTO event_type_counts (type, events) SELECT type, COUNT(*) FROM events GROUP BY type;
+        INSERT INTO aggregate_type_counts (aggregate_type, events) SELECT aggregate_type, COUNT(*) FROM events GROUP BY aggregate_type;
+        """;
+
+    /// <summary>Adds one batch's events to the totals; the snapshot counts are kept by the snapshot tables' triggers.</summary>
+    public const string AddToTotals = """
+        UPDATE journal_totals SET
+            events = events + $events,
+            aggregates = aggregates + $aggregates,
+            oldest_timestamp = COALESCE(MIN(oldest_timestamp, $oldest), $oldest),
+            newest_timestamp = COALESCE(MAX(newest_timestamp, $newest), $newest)
+        """;
+
+    public const string AddToEventTypeCount = """
+        INSERT INTO event_type_counts (type, events) VALUES ($name, $events)
+        ON CONFLICT (type) DO UPDATE SET events = event_type_counts.events + excluded.events
+        """;
+
+    public const string AddToAggregateTypeCount = """
+        INSERT INTO aggregate_type_counts (aggregate_type, events) VALUES ($name, $events)
+        ON CONFLICT (aggregate_type) DO UPDATE SET events = aggregate_type_counts.events + excluded.events
         """;
 
     /// <summary>Schema 3 added <c>events.request</c> (the fingerprint of the request that wrote the event); older files get it here.</summary>
@@ -103,17 +171,15 @@ internal static class SqliteJournalSql
         WHERE excluded.version >= grain_snapshots.version
         """;
 
+    /// <summary>The counters kept as the journal grows; none of the stats statements reads the events' rows.</summary>
     public const string StatsTotals =
-        "SELECT COUNT(*), COUNT(DISTINCT aggregate_id), MIN(timestamp), MAX(timestamp), COALESCE(MAX(position), 0) FROM events";
+        "SELECT events, aggregates, oldest_timestamp, newest_timestamp, snapshots, grain_snapshots FROM journal_totals";
 
-    public const string StatsByType = "SELECT type, COUNT(*) FROM events GROUP BY type";
+    public const string StatsByType = "SELECT type, events FROM event_type_counts";
 
-    public const string StatsByAggregateType = "SELECT aggregate_type, COUNT(*) FROM events GROUP BY aggregate_type";
+    public const string StatsByAggregateType = "SELECT aggregate_type, events FROM aggregate_type_counts";
 
-    public const string SnapshotCount = "SELECT COUNT(*) FROM snapshots";
-
-    public const string GrainSnapshotCount = "SELECT COUNT(*) FROM grain_snapshots";
-
+    /// <summary>The largest key of the events' table: one seek to the end of its B-tree, whatever its size.</summary>
     public const string HeadPosition = "SELECT COALESCE(MAX(position), 0) FROM events";
 
     /// <summary>Makes a backup copy a database that opens on its own, without a WAL.</summary>
