@@ -63,7 +63,7 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
             .GetStream<CommittedBatch>(StreamId.Create(ProjectionStreams.Namespace, ProjectionStreams.Key));
         await stream.SubscribeAsync((batch, _) => OnCommitted(batch));
         this.RegisterGrainTimer(OnTimer, new GrainTimerCreationOptions(_options.CommitInterval, _options.CommitInterval) { Interleave = false });
-        SendContinue();
+        if (_rebuild is not null || (!_liveIsOutdated && _live.Applied < head)) SendContinue();
     }
 
     /// <inheritdoc />

@@ -18,17 +18,22 @@ public abstract class ReadModelShapeTests(JournalProvider provider)
         var (path, postgres) = (ReliabilityCluster.NewDatabasePath(), await ReliabilityCluster.NewPostgresDatabaseAsync(provider));
         try
         {
-            await using var cluster = await ReliabilityCluster.StartAsync(path, postgres: postgres);
             var agentId = Ids.New("agent");
-            await cluster.Client.GetGrain<IAgentGrain>(agentId).Spawn("coder", AgentDomain.Core, []);
-            var projection = cluster.Client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key);
-            var caughtUp = await projection.CatchUp();
-            await cluster.DeactivateAsync(cluster.Client.GetGrain<IProjector>(GrainId.Create(AgentStateProjector.GrainType, ProjectionStreams.Key)));
+            long head;
+            IJournalRows rows;
+            await using (var first = await ReliabilityCluster.StartAsync(path, postgres: postgres))
+            {
+                await first.Client.GetGrain<IAgentGrain>(agentId).Spawn("coder", AgentDomain.Core, []);
+                head = (await first.Client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key).CatchUp()).HeadPosition;
+                rows = first.Journal;
+            }
 
-            // What tables of an older shape look like: another shape version, records under keys the code no longer uses.
-            var rows = cluster.Journal;
+            // While no silo runs, what tables of an older shape look like: another shape version, records under keys the code no longer uses.
             Assert.Equal(1, rows.Execute("UPDATE projection_generations SET shape_version = 0 WHERE projection = 'agent_state'"));
             Assert.Equal(1, rows.Execute($"UPDATE rm_agent_state_1_agents SET key = 'stale-key' WHERE key = '{agentId}'"));
+
+            await using var cluster = await ReliabilityCluster.StartAsync(path, postgres: postgres);
+            var projection = cluster.Client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key);
 
             // The old tables answer while the new ones fill (the rebuild runs in the background, a page at a time).
             // Either the old tables (the record under its stale key) or, if the rebuild already switched, the new ones.
@@ -36,7 +41,7 @@ public abstract class ReadModelShapeTests(JournalProvider provider)
             Assert.Equal(agentId, during.AgentId);
 
             var status = await projection.CatchUp();
-            Assert.Equal((caughtUp.HeadPosition, false, null), (status.Checkpoint, status.IsRebuilding, status.Problem));
+            Assert.Equal((head, false, null), (status.Checkpoint, status.IsRebuilding, status.Problem));
             Assert.Equal([agentId], (await projection.GetAll()).Select(a => a.AgentId));
             Assert.NotNull(await projection.GetAgent(agentId));
             Assert.Equal(1, rows.Long("SELECT COUNT(*) FROM projection_generations WHERE projection = 'agent_state'"));
