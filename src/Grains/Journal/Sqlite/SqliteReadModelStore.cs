@@ -5,10 +5,12 @@ using Microsoft.Data.Sqlite;
 namespace EventStore.Journal.Sqlite;
 
 /// <summary>
-/// Read models in the journal's SQLite file: each call on a pooled connection of its own, on the thread pool
-/// (off the Orleans scheduler). Writes take the file's write lock at once (<c>BEGIN IMMEDIATE</c>) and wait
-/// for the journal writer's transaction through the connection's busy timeout: WAL allows one writer at a time.
-/// The catalog table is created on first use, once per store.
+/// Read models in the journal's SQLite file, on the thread pool (off the Orleans scheduler): reads on pooled
+/// connections, writes each on a connection of their own, never pooled (SQLite opens a file it cannot write
+/// read-only, and a pooled handle would keep failing after the file became writable again), with the journal's
+/// synchronous setting. Writes take the file's write lock at once (<c>BEGIN IMMEDIATE</c>) and wait for the journal
+/// writer's transaction through the busy timeout: WAL allows one writer at a time. The catalog table is created on
+/// first use, once per store.
 /// </summary>
 internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) : IReadModelStore
 {
@@ -16,7 +18,7 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
     private readonly SemaphoreSlim _catalogGate = new(1, 1);
     private volatile bool _catalogReady;
 
-    public Task<IReadOnlyList<ProjectionGeneration>> LoadGenerationsAsync(string projection) => WithCatalog<IReadOnlyList<ProjectionGeneration>>(connection =>
+    public Task<IReadOnlyList<ProjectionGeneration>> LoadGenerationsAsync(string projection) => WithCatalog<IReadOnlyList<ProjectionGeneration>>(writes: false, connection =>
     {
         using var command = Command(connection, SqliteReadModelSql.SelectGenerations);
         command.Parameters.AddWithValue("$projection", projection);
@@ -30,7 +32,7 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
     public Task CreateGenerationAsync(ProjectionGeneration generation, IReadOnlyList<RecordTable> tables)
     {
         var refs = ReadModelLayout.TablesOf(generation, tables);
-        return WithCatalog(connection =>
+        return WithCatalog(writes: true, connection =>
         {
             using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var table in refs)
@@ -51,7 +53,7 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
         });
     }
 
-    public Task<IReadOnlyDictionary<string, string>> LoadAsync(TableRef table, IReadOnlyCollection<string> keys) => Run<IReadOnlyDictionary<string, string>>(connection =>
+    public Task<IReadOnlyDictionary<string, string>> LoadAsync(TableRef table, IReadOnlyCollection<string> keys) => Run<IReadOnlyDictionary<string, string>>(writes: false, connection =>
     {
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
         if (keys.Count == 0) return found;
@@ -65,7 +67,7 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
     public Task CommitAsync(ProjectionGeneration generation, long from, long to, IReadOnlyList<RecordChange> changes)
     {
         var grouped = ReadModelLayout.Group(changes);
-        return WithCatalog(connection =>
+        return WithCatalog(writes: true, connection =>
         {
             using var transaction = connection.BeginTransaction(deferred: false);
             using (var move = Command(connection, SqliteReadModelSql.MoveCheckpoint, transaction))
@@ -81,7 +83,7 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
         });
     }
 
-    public Task ActivateAsync(ProjectionGeneration generation, IReadOnlyList<RecordTable> tables) => WithCatalog(connection =>
+    public Task ActivateAsync(ProjectionGeneration generation, IReadOnlyList<RecordTable> tables) => WithCatalog(writes: true, connection =>
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         using (var exists = Command(connection, SqliteReadModelSql.SelectTables, transaction))
@@ -106,7 +108,7 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
         return true;
     });
 
-    public Task DropAsync(ProjectionGeneration generation, IReadOnlyList<RecordTable> tables) => WithCatalog(connection =>
+    public Task DropAsync(ProjectionGeneration generation, IReadOnlyList<RecordTable> tables) => WithCatalog(writes: true, connection =>
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         using var select = Command(connection, SqliteReadModelSql.SelectTables, transaction);
@@ -119,7 +121,7 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
     public Task<IReadOnlyList<KeyValuePair<string, string>>> QueryAsync(TableRef table, RecordQuery query)
     {
         ReadModelLayout.CheckQuery(table, query);
-        return Run<IReadOnlyList<KeyValuePair<string, string>>>(connection =>
+        return Run<IReadOnlyList<KeyValuePair<string, string>>>(writes: false, connection =>
         {
             using var command = Command(connection, SqliteReadModelSql.Query(table.Name, query));
             for (var i = 0; i < query.Conditions.Count; i++) command.Parameters.AddWithValue($"$v{i}", query.Conditions[i].Value);
@@ -212,20 +214,21 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
     }
 
     /// <summary>Runs <paramref name="work"/> once the catalog exists.</summary>
-    private Task<T> WithCatalog<T>(Func<SqliteConnection, T> work) => Run(connection =>
+    private Task<T> WithCatalog<T>(bool writes, Func<SqliteConnection, T> work) => Run(writes, connection =>
     {
-        EnsureCatalog(connection);
+        EnsureCatalog();
         return work(connection);
     });
 
     /// <summary>Creates the catalog table on this store's first use; a failed attempt is tried again next time.</summary>
-    private void EnsureCatalog(SqliteConnection connection)
+    private void EnsureCatalog()
     {
         if (_catalogReady) return;
         _catalogGate.Wait();
         try
         {
             if (_catalogReady) return;
+            using var connection = connections.OpenWriter();
             using var command = Command(connection, SqliteReadModelSql.CreateCatalog);
             command.ExecuteNonQuery();
             _catalogReady = true;
@@ -237,12 +240,12 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
     }
 
     /// <summary>
-    /// Runs on the thread pool with a pooled connection that waits for locks (the busy timeout): readers
-    /// never wait in WAL, and a writer waits for the journal writer's transaction to end.
+    /// Runs on the thread pool with a connection that waits for locks (the busy timeout): a pooled one to read
+    /// (readers never wait in WAL), a fresh one to write (it waits for the journal writer's transaction to end).
     /// </summary>
-    private Task<T> Run<T>(Func<SqliteConnection, T> work) => Task.Run(() =>
+    private Task<T> Run<T>(bool writes, Func<SqliteConnection, T> work) => Task.Run(() =>
     {
-        using var connection = connections.OpenReader();
+        using var connection = writes ? connections.OpenWriter() : connections.OpenReader();
         return work(connection);
     });
 }
