@@ -3,41 +3,41 @@ using EventStore.Aggregates;
 namespace EventStore.Projections;
 
 /// <summary>One task as the TaskHistory projection sees it.</summary>
-[GenerateSerializer]
-public sealed class TaskRecord
+[GenerateSerializer, Immutable]
+public sealed record TaskRecord
 {
     /// <summary>The task's id.</summary>
-    [Id(0)] public required string TaskId { get; set; }
+    [Id(0)] public required string TaskId { get; init; }
     /// <summary>Its type.</summary>
-    [Id(1)] public string TaskType { get; set; } = "";
+    [Id(1)] public string TaskType { get; init; } = "";
     /// <summary>Its title.</summary>
-    [Id(2)] public string Title { get; set; } = "";
+    [Id(2)] public string Title { get; init; } = "";
     /// <summary>Its status.</summary>
-    [Id(3)] public TaskItemStatus Status { get; set; }
+    [Id(3)] public TaskItemStatus Status { get; init; }
     /// <summary>Its priority.</summary>
-    [Id(4)] public TaskPriority Priority { get; set; }
+    [Id(4)] public TaskPriority Priority { get; init; }
     /// <summary>The agent of its current or last attempt.</summary>
-    [Id(5)] public string? AssignedAgentId { get; set; }
+    [Id(5)] public string? AssignedAgentId { get; init; }
     /// <summary>Tasks it depends on.</summary>
-    [Id(6)] public List<string> Dependencies { get; set; } = [];
+    [Id(6)] public IReadOnlyList<string> Dependencies { get; init; } = [];
     /// <summary>What blocks it (empty unless blocked).</summary>
-    [Id(7)] public List<string> BlockedBy { get; set; } = [];
+    [Id(7)] public IReadOnlyList<string> BlockedBy { get; init; } = [];
     /// <summary>When it was created.</summary>
-    [Id(8)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(8)] public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When its current or last attempt started.</summary>
-    [Id(9)] public DateTimeOffset? StartedAt { get; set; }
+    [Id(9)] public DateTimeOffset? StartedAt { get; init; }
     /// <summary>When it completed.</summary>
-    [Id(10)] public DateTimeOffset? CompletedAt { get; set; }
+    [Id(10)] public DateTimeOffset? CompletedAt { get; init; }
     /// <summary>When its last attempt failed.</summary>
-    [Id(11)] public DateTimeOffset? FailedAt { get; set; }
+    [Id(11)] public DateTimeOffset? FailedAt { get; init; }
     /// <summary>Duration of the successful attempt, in ms.</summary>
-    [Id(12)] public long? DurationMs { get; set; }
+    [Id(12)] public long? DurationMs { get; init; }
     /// <summary>Its result.</summary>
-    [Id(13)] public string? Result { get; set; }
+    [Id(13)] public string? Result { get; init; }
     /// <summary>Its last error.</summary>
-    [Id(14)] public string? Error { get; set; }
+    [Id(14)] public string? Error { get; init; }
     /// <summary>Failed attempts so far.</summary>
-    [Id(15)] public int RetryCount { get; set; }
+    [Id(15)] public int RetryCount { get; init; }
 }
 
 /// <summary>How tasks ended: among tasks that are completed or failed now.</summary>
@@ -52,26 +52,30 @@ public sealed record TaskOutcomeRates(int Completed, int Failed, double SuccessR
 [GenerateSerializer, Immutable]
 public sealed record BlockedTask(string TaskId, IReadOnlyList<string> BlockedBy);
 
-/// <summary>The TaskHistory projection: every task's history. One grain (key <see cref="Key"/>).</summary>
+/// <summary>
+/// The TaskHistory projection: every task's history. Queries are answered by any silo from the projection's
+/// tables (key <see cref="Key"/>); lists come in pages in task-id order (pass <see cref="RecordPage{T}.Next"/> as
+/// <c>after</c> for the next one), each page read through an index: a query costs what it returns.
+/// </summary>
 public interface ITaskHistoryProjection : IGrainWithStringKey, IProjection
 {
-    /// <summary>The key of the single projection grain.</summary>
+    /// <summary>The key of the projection's grain.</summary>
     const string Key = "all";
 
     /// <summary>One task, if known.</summary>
     Task<TaskRecord?> GetTask(string taskId);
 
-    /// <summary>Every task.</summary>
-    Task<IReadOnlyList<TaskRecord>> GetAll();
+    /// <summary>Every task, a page at a time.</summary>
+    Task<RecordPage<TaskRecord>> GetAll(string? after = null, int limit = PageLimits.Default);
 
     /// <summary>Tasks with this status.</summary>
-    Task<IReadOnlyList<TaskRecord>> GetByStatus(TaskItemStatus status);
+    Task<RecordPage<TaskRecord>> GetByStatus(TaskItemStatus status, string? after = null, int limit = PageLimits.Default);
 
     /// <summary>Tasks whose current or last attempt was by this agent.</summary>
-    Task<IReadOnlyList<TaskRecord>> GetByAgent(string agentId);
+    Task<RecordPage<TaskRecord>> GetByAgent(string agentId, string? after = null, int limit = PageLimits.Default);
 
     /// <summary>Tasks with this priority.</summary>
-    Task<IReadOnlyList<TaskRecord>> GetByPriority(TaskPriority priority);
+    Task<RecordPage<TaskRecord>> GetByPriority(TaskPriority priority, string? after = null, int limit = PageLimits.Default);
 
     /// <summary>How many tasks are completed.</summary>
     Task<int> GetCompletedCount();
@@ -83,5 +87,5 @@ public interface ITaskHistoryProjection : IGrainWithStringKey, IProjection
     Task<TaskOutcomeRates> GetOutcomeRates();
 
     /// <summary>Blocked tasks with their blockers.</summary>
-    Task<IReadOnlyList<BlockedTask>> GetBlockedTasks();
+    Task<RecordPage<BlockedTask>> GetBlockedTasks(string? after = null, int limit = PageLimits.Default);
 }

@@ -53,6 +53,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
     public async Task<AppendOutcome> Enqueue(StreamAppend append, JournalDeadline deadline)
     {
         if (deadline.Remaining == TimeSpan.Zero) throw NotCommittedInTime(append, deadline);
+        StreamAppendRules.CheckEventsBelongTo(append);
         var request = new AppendRequest(append);
         var outcome = Enqueue(request);
         try

@@ -1,3 +1,4 @@
+using EventStore.Projections;
 using EventStore.Store;
 
 namespace EventStore.Journal;
@@ -20,6 +21,9 @@ internal interface IJournalBackend
 
     /// <summary>The transaction side of the group-commit writer, used by one writer thread only.</summary>
     IJournalBatchStore CreateBatchStore();
+
+    /// <summary>The read models' tables and their catalog in the journal's database, beside the journal (not part of its schema version).</summary>
+    IReadModelStore CreateReadModelStore();
 
     /// <summary>Size of the journal's storage, in bytes.</summary>
     Task<long> GetSizeBytesAsync();

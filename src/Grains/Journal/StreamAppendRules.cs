@@ -19,6 +19,17 @@ internal static class StreamAppendRules
         return headVersion != append.ExpectedVersion ? new AppendOutcome.VersionConflict(headVersion) : null;
     }
 
+    /// <summary>
+    /// Refuses an append whose events name another stream than the append itself (a bug in its caller): the rows go
+    /// under the append's stream, the receipts and the committed feed under the events', and the two must never differ.
+    /// </summary>
+    public static void CheckEventsBelongTo(StreamAppend append)
+    {
+        foreach (var e in append.Events)
+            if (e.AggregateId != append.AggregateId || e.AggregateType != append.AggregateType)
+                throw new ArgumentException($"An event of the append to {append.AggregateType} '{append.AggregateId}' names {e.AggregateType} '{e.AggregateId}'.", nameof(append));
+    }
+
     /// <summary>The version the <paramref name="index"/>-th event of the append gets.</summary>
     public static long VersionOf(StreamAppend append, int index) => append.ExpectedVersion + index + 1;
 

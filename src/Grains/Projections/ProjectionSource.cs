@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace EventStore.Projections;
 
 /// <summary>
-/// What a projection grain needs besides its own state: the journal's reads by position, the projection
-/// settings, the clock and loggers. Registered with the projections; projection grains take it through
+/// What a projector grain needs: the journal's reads by position, the store of read models, the projection
+/// settings, the clock and loggers. Registered with the projections; projector grains take it through
 /// their constructor.
 /// </summary>
 public sealed class ProjectionSource
@@ -16,8 +16,11 @@ public sealed class ProjectionSource
     private readonly TimeProvider _clock;
     private readonly ILoggerFactory _loggers;
 
-    internal ProjectionSource(IJournalReader reader, IOptions<ProjectionOptions> options, TimeProvider clock, ILoggerFactory loggers) =>
-        (_reader, Options, _clock, _loggers) = (reader, options.Value, clock, loggers);
+    internal ProjectionSource(IJournalReader reader, IReadModelStore store, IOptions<ProjectionOptions> options, TimeProvider clock, ILoggerFactory loggers) =>
+        (_reader, Store, Options, _clock, _loggers) = (reader, store, options.Value, clock, loggers);
+
+    /// <summary>Where read models are kept.</summary>
+    internal IReadModelStore Store { get; }
 
     /// <summary>The projection settings.</summary>
     internal ProjectionOptions Options { get; }

@@ -121,7 +121,7 @@ public abstract class JournalConformance : IAsyncLifetime
             good = Enumerable.Range(0, 10).Select(i => Journal.AppendAsync(TempJournal.NoteAppend($"stream-{i}", 0, count: 2))).ToArray();
             stale = Journal.AppendAsync(TempJournal.NoteAppend("taken", 5));
             duplicate = Journal.AppendAsync(TempJournal.NoteAppend("other", 0, "taken-event"));
-            wrongType = Journal.AppendAsync(TempJournal.NoteAppend("taken", 1) with { AggregateType = "agent" });
+            wrongType = Journal.AppendAsync(TempJournal.NoteAppend("taken", 1, aggregateType: "agent"));
         }
 
         foreach (var outcome in await Task.WhenAll(good)) Assert.IsType<AppendOutcome.Committed>(outcome);
@@ -172,9 +172,9 @@ public abstract class JournalConformance : IAsyncLifetime
     {
         for (var i = 1; i <= 3; i++)
         {
-            var append = TempJournal.NoteAppend($"q-{i}", 0, count: 2);
+            var append = TempJournal.NoteAppend($"q-{i}", 0, count: 2, aggregateType: i == 3 ? "other" : "test");
             var events = append.Events.Select((e, k) => e with { Timestamp = i * 100 + k }).ToList();
-            await Journal.AppendAsync(append with { AggregateType = i == 3 ? "other" : "test", Events = events });
+            await Journal.AppendAsync(append with { Events = events });
         }
         async Task Expect(long[] positions, EventFilter filter, long limit = -1) => Assert.Equal(positions, (await Journal.Reader.QueryAsync(filter, limit)).Select(e => e.Position));
 
@@ -197,7 +197,7 @@ public abstract class JournalConformance : IAsyncLifetime
     {
         Assert.Equal((0L, 0L, 0L, (long?)null), await Summary());
         await Journal.AppendAsync(TempJournal.NoteAppend("s-1", 0, count: 2) with { Events = TempJournal.NoteAppend("s-1", 0, count: 2).Events.Select((e, k) => e with { Timestamp = 10 + k }).ToList() });
-        await Journal.AppendAsync(TempJournal.NoteAppend("s-2", 0) with { AggregateType = "other" });
+        await Journal.AppendAsync(TempJournal.NoteAppend("s-2", 0, aggregateType: "other"));
         await Journal.SaveSnapshotAsync(new Snapshot("s-1", "test", 2, "{}", 1), SnapshotOwner.Store);
         await Journal.SaveSnapshotAsync(new Snapshot("s-1", "test", 2, "{}", 1), SnapshotOwner.Grain);
         await Journal.SaveSnapshotAsync(new Snapshot("s-2", "other", 1, "{}", 1), SnapshotOwner.Grain);

@@ -21,6 +21,9 @@ public interface IJournalRows
     /// </summary>
     long? Long(string sql);
 
+    /// <summary>Runs a statement written in SQL both backends read alike; returns the rows it changed.</summary>
+    int Execute(string sql);
+
     /// <summary>The journal's size as seen from outside: the file and its WAL on SQLite; the tables with their indexes and TOAST data on PostgreSQL.</summary>
     long SizeBytes();
 

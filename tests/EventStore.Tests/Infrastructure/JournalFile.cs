@@ -45,6 +45,15 @@ public sealed class JournalFile(string path) : IJournalRows
     }
 
     /// <inheritdoc />
+    public int Execute(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
+    /// <inheritdoc />
     public long SizeBytes() => FileSize(path) + FileSize(path + "-wal");
 
     /// <inheritdoc />

@@ -34,6 +34,9 @@ public sealed class PostgresJournalRows(string connectionString) : IJournalRows
     }
 
     /// <inheritdoc />
+    public int Execute(string sql) => Execute(sql, []);
+
+    /// <inheritdoc />
     public long SizeBytes() => Scalar("""
         SELECT (pg_total_relation_size('events') + pg_total_relation_size('snapshots') + pg_total_relation_size('grain_snapshots')
               + pg_total_relation_size('journal_head') + pg_total_relation_size('journal_schema'))::bigint

@@ -29,13 +29,14 @@ internal static class PostgresServer
 
     /// <summary>
     /// Creates a new, empty, uniquely named database (<paramref name="prefix"/> plus a random suffix) and returns
-    /// a connection string to it. Drop it with <see cref="DropDatabaseAsync"/>.
+    /// a connection string to it. Drop it with <see cref="DropDatabaseAsync"/>. <paramref name="options"/> are
+    /// more options of <c>CREATE DATABASE</c> (a locale, say).
     /// </summary>
-    public static async Task<string> CreateDatabaseAsync(string prefix)
+    public static async Task<string> CreateDatabaseAsync(string prefix, string options = "")
     {
         var admin = await Admin.Value;
         var name = DatabaseName(prefix);
-        await ExecuteAsync(admin, $"CREATE DATABASE {Quote(name)} TEMPLATE template0");
+        await ExecuteAsync(admin, $"CREATE DATABASE {Quote(name)} TEMPLATE template0 {options}");
         return new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ToString();
     }
 

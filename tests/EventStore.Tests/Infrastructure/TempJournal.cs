@@ -1,6 +1,7 @@
 using EventStore.Events;
 using EventStore.Journal;
 using EventStore.Journal.Sqlite;
+using EventStore.Projections;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -39,6 +40,9 @@ internal sealed class TempJournal : IDisposable
     /// <summary>A batch store of its own on the file: the transaction side of a writer, driven by hand.</summary>
     internal IJournalBatchStore OpenBatchStore() => new SqliteJournalBackend(_options, _serializer).CreateBatchStore();
 
+    /// <summary>A read-model store of its own on the file, as another silo's backend would make it.</summary>
+    internal IReadModelStore OpenReadModelStore() => new SqliteJournalBackend(_options, _serializer).CreateReadModelStore();
+
     /// <summary>The journal file.</summary>
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eventstore-tests", $"{Guid.NewGuid():N}.db");
 
@@ -55,11 +59,11 @@ internal sealed class TempJournal : IDisposable
     public JournalFile File => new(Path);
 
     /// <summary>An append of <paramref name="count"/> notes of type <c>test:note</c>, ready for the writer.</summary>
-    public static StreamAppend NoteAppend(string stream, long expectedVersion, string? eventId = null, int count = 1, int characters = 0) =>
-        new(stream, "test", expectedVersion, Enumerable.Range(0, count).Select(i =>
+    public static StreamAppend NoteAppend(string stream, long expectedVersion, string? eventId = null, int count = 1, int characters = 0, string aggregateType = "test") =>
+        new(stream, aggregateType, expectedVersion, Enumerable.Range(0, count).Select(i =>
         {
             var text = characters > 0 ? new string('x', characters) : $"{stream} {i}";
-            return new UnwrittenEvent(eventId ?? Guid.NewGuid().ToString(), "test:note", stream, "test", 1, "test", new NoteAdded(text), null, null, null,
+            return new UnwrittenEvent(eventId ?? Guid.NewGuid().ToString(), "test:note", stream, aggregateType, 1, "test", new NoteAdded(text), null, null, null,
                 $$"""{"text":"{{text}}"}""", null, null);
         }).ToList());
 

@@ -1,5 +1,6 @@
 using EventStore.Journal;
 using EventStore.Journal.Postgres;
+using EventStore.Projections;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -26,10 +27,11 @@ internal sealed class TempPostgresJournal : IAsyncDisposable
     /// <summary>
     /// A new database and a started journal on it. <paramref name="prepare"/> runs on the empty database
     /// (given its connection string) before the journal opens it, to lay down an older schema, say.
+    /// <paramref name="databaseOptions"/> are more options of <c>CREATE DATABASE</c> (a locale, say).
     /// </summary>
-    public static async Task<TempPostgresJournal> CreateAsync(Action<JournalOptions>? configure = null, Func<string, Task>? prepare = null)
+    public static async Task<TempPostgresJournal> CreateAsync(Action<JournalOptions>? configure = null, Func<string, Task>? prepare = null, string databaseOptions = "")
     {
-        var connectionString = await PostgresServer.CreateDatabaseAsync("journal");
+        var connectionString = await PostgresServer.CreateDatabaseAsync("journal", databaseOptions);
         if (prepare is not null) await prepare(connectionString);
         var temp = new TempPostgresJournal(connectionString, configure);
         temp.Journal = temp.OpenAnother();
@@ -58,6 +60,14 @@ internal sealed class TempPostgresJournal : IAsyncDisposable
         var backend = new PostgresJournalBackend(_options, _serializer);
         _opened.Add((null!, backend));
         return backend.CreateBatchStore();
+    }
+
+    /// <summary>A read-model store of its own on the database, as another silo's backend would make it.</summary>
+    public IReadModelStore OpenReadModelStore()
+    {
+        var backend = new PostgresJournalBackend(_options, _serializer);
+        _opened.Add((null!, backend));
+        return backend.CreateReadModelStore();
     }
 
     /// <summary>Plain SQL on the database; returns the first column of the first row.</summary>

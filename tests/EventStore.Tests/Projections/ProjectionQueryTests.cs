@@ -321,6 +321,44 @@ public abstract class TaskHistoryQueryTests(ScriptedHistoryCluster cluster)
     }
 
     [Fact]
+    public async Task Lists_come_in_pages_in_id_order_and_the_cursor_leads_through_every_page_once()
+    {
+        await CaughtUp();
+
+        var seen = new List<string>();
+        var pages = 0;
+        for (string? after = null; ; )
+        {
+            var page = await Projection.GetAll(after, limit: 3);
+            pages++;
+            Assert.InRange(page.Count, 1, 3);
+            seen.AddRange(page.Select(t => t.TaskId));
+            if ((after = page.Next) is null) break;
+        }
+        Assert.Equal(4, pages); // 10 tasks, 3 a page
+        Assert.Equal(["t1", "t10", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9"], seen);
+
+        var first = await Projection.GetByStatus(TaskItemStatus.Completed, limit: 2);
+        Assert.Equal(["t1", "t2"], first.Select(t => t.TaskId));
+        var second = await Projection.GetByStatus(TaskItemStatus.Completed, first.Next, limit: 2);
+        Assert.Equal(["t4"], second.Select(t => t.TaskId));
+        Assert.Null(second.Next);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(PageLimits.Max + 1)]
+    public async Task A_page_limit_out_of_range_is_refused_naming_the_limit(int limit)
+    {
+        await cluster.History();
+
+        var error = await Assert.ThrowsAsync<InvalidCommandException>(() => Projection.GetByStatus(TaskItemStatus.Completed, limit: limit));
+
+        Assert.Equal("limit", error.Argument);
+        Assert.Contains($"{PageLimits.Max}", error.Message);
+    }
+
+    [Fact]
     public async Task Completed_count_average_duration_and_outcome_rates()
     {
         await CaughtUp();

@@ -3,7 +3,6 @@ using System.Text.Json;
 using EventStore.Aggregates;
 using EventStore.Projections;
 using EventStore.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace EventStore.Tests.Projections;
 
@@ -68,6 +67,15 @@ internal static class Canon
 
     /// <summary>A query result as JSON, to compare whole results before and after something.</summary>
     public static string Json(object value) => JsonSerializer.Serialize(value, Indented);
+}
+
+/// <summary>The projector grains of the three projections: the activations that fold the journal (queries go to stateless workers).</summary>
+internal static class Projectors
+{
+    /// <summary>References to the three projector grains.</summary>
+    public static IReadOnlyList<IAddressable> All(IGrainFactory grains) =>
+        [.. new[] { AgentStateProjector.GrainType, TaskHistoryProjector.GrainType, MemoryIndexProjector.GrainType }
+            .Select(type => grains.GetGrain<IProjector>(GrainId.Create(type, ProjectionStreams.Key)))];
 }
 
 /// <summary>An agent as the test expects the AgentState projection to hold it.</summary>
@@ -299,6 +307,13 @@ internal sealed class JournalFold
 /// <summary>Comparisons of the projections with expectations, with messages that name what differs.</summary>
 internal static class ProjectionAssert
 {
+    /// <summary>Starts a rebuild and waits for it: <see cref="IProjection.CatchUp"/> finishes a running rebuild before it returns.</summary>
+    public static async Task<ProjectionStatus> RebuildAndWait(this IProjection projection)
+    {
+        await projection.Rebuild();
+        return await projection.CatchUp();
+    }
+
     /// <summary>The same items, in any order; on a difference, lists what is missing and what is extra.</summary>
     public static void SameItems(string what, IEnumerable<string> expected, IEnumerable<string> actual)
     {
@@ -511,34 +526,13 @@ internal static class OutsidePayload
     public static string Of(object payload) => JsonSerializer.Serialize(payload, Options);
 }
 
-/// <summary>
-/// Plain SQL on a cluster's databases: tampering with a journal row (in the journal's backend), reading grain storage
-/// (the SQLite file at <see cref="JournalCluster.DatabasePath"/> on both backends).
-/// </summary>
+/// <summary>Plain SQL on a cluster's journal database: tampering with a journal row, reading a projection's checkpoint.</summary>
 internal sealed class RawDatabase(JournalCluster cluster)
 {
-    private string ConnectionString => new SqliteConnectionStringBuilder { DataSource = cluster.DatabasePath, Pooling = false, DefaultTimeout = 30 }.ToString();
-
     /// <summary>Rewrites the payload of the row at <paramref name="position"/>.</summary>
     public void SetPayload(long position, string payload) => Assert.Equal(1, cluster.Journal.SetPayload(position, payload));
 
-    /// <summary>The stored grain-state payloads (as text) whose storage key starts with <paramref name="stateName"/>.</summary>
-    public IReadOnlyList<string> GrainStatePayloads(string stateName)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT CAST(PayloadBinary AS TEXT) FROM OrleansStorage WHERE GrainTypeString LIKE $prefix AND PayloadBinary IS NOT NULL";
-        command.Parameters.AddWithValue("$prefix", stateName + "@%");
-        using var reader = command.ExecuteReader();
-        var payloads = new List<string>();
-        while (reader.Read()) payloads.Add(reader.GetString(0));
-        return payloads;
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(ConnectionString);
-        connection.Open();
-        return connection;
-    }
+    /// <summary>The checkpoint committed for the active generation of <paramref name="projection"/>, as stored.</summary>
+    public long? Checkpoint(string projection) =>
+        cluster.Journal.Long($"SELECT checkpoint FROM projection_generations WHERE projection = '{projection}' AND active = TRUE");
 }

@@ -4,6 +4,7 @@ using EventStore.Events;
 using EventStore.Projections;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
+using EventStore.Tests.Projections;
 using Xunit.Abstractions;
 using static EventStore.Tests.Reliability.ReliabilityKit;
 
@@ -191,10 +192,11 @@ public sealed class StorageFaultTests(ITestOutputHelper output)
             var page = await client.GetEventStore().ReadAll(damaged, 1);
             Assert.IsType<UnreadableEvent>(Assert.Single(page.Events).Payload);
 
-            // A projection rebuilt over the damaged row stops right before it and says why; one that does not read agents goes on.
-            var stuck = await agents.Rebuild();
+            // A projection rebuilt over the damaged row stops right before it and says why, while its current tables keep
+            // answering; one that does not read agents goes on.
+            var stuck = await agents.RebuildAndWait();
             output.WriteLine($"AgentState: {stuck}");
-            Assert.Equal(damaged - 1, stuck.Checkpoint);
+            Assert.Equal(damaged - 1, stuck.RebuildCheckpoint);
             Assert.Contains($"position {damaged}", stuck.Problem);
             Assert.Equal(stuck.Problem, (await agents.GetStatus()).Problem);
             var other = await tasks.CatchUp();
@@ -263,7 +265,7 @@ public sealed class StorageFaultTests(ITestOutputHelper output)
             Assert.Equal((head, null), (status.Checkpoint, status.Problem));
             Assert.NotNull(await agents.GetAgent(laterId));
             Assert.Equal(AgentStatus.Active, (await agents.GetAgent(agentId))!.Status);
-            var rebuilt = await agents.Rebuild();
+            var rebuilt = await agents.RebuildAndWait();
             Assert.Equal((head, null), (rebuilt.Checkpoint, rebuilt.Problem));
             Assert.Equal(2, (await agents.GetAll()).Count);
         }

@@ -16,10 +16,10 @@ namespace EventStore.Tests.Reliability;
 /// </summary>
 public abstract class StuckProjectionTests(JournalProvider provider, ITestOutputHelper output)
 {
-    private const string Projection = "AgentStateProjectionGrain";
+    private const string Projection = "AgentStateProjector";
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>The longest wait between two retries of a stuck projection (ProjectionGrain's cap).</summary>
+    /// <summary>The longest wait between two retries of a stuck projection (ProjectorGrain's cap).</summary>
     private static readonly TimeSpan MaxRetryInterval = TimeSpan.FromMinutes(1);
 
     [Fact]

@@ -1,4 +1,5 @@
 using EventStore.Errors;
+using EventStore.Projections;
 using EventStore.Store;
 using Npgsql;
 
@@ -86,6 +87,9 @@ internal sealed class PostgresJournalBackend : IJournalBackend, IDisposable
     }
 
     public IJournalBatchStore CreateBatchStore() => new PostgresBatchStore(_writer, Description, _lockTimeout);
+
+    /// <summary>Read models on the readers' pooled connections (a commit is one transaction on one of them).</summary>
+    public IReadModelStore CreateReadModelStore() => new PostgresReadModelStore(_readers);
 
     /// <summary>Bytes of the journal's tables with their indexes (<c>pg_total_relation_size</c>).</summary>
     public async Task<long> GetSizeBytesAsync()

@@ -1,3 +1,4 @@
+using EventStore.Projections;
 using EventStore.Store;
 using Microsoft.Data.Sqlite;
 
@@ -33,6 +34,8 @@ internal sealed class SqliteJournalBackend : IJournalBackend
     public void EnsureSchema() => _connections.EnsureSchema();
 
     public IJournalBatchStore CreateBatchStore() => new SqliteBatchStore(_connections);
+
+    public IReadModelStore CreateReadModelStore() => new SqliteReadModelStore(_connections);
 
     /// <summary>Size of the database file and its WAL, in bytes.</summary>
     public Task<long> GetSizeBytesAsync() => Task.FromResult(FileSize(DatabasePath) + FileSize(DatabasePath + "-wal"));

@@ -7,14 +7,14 @@ using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Storage;
 
-namespace EventStore.Hosting;
+namespace EventStore.Benchmarks.Hosting;
 
 /// <summary>
-/// Orleans grain storage (<c>[PersistentState(stateName, name)]</c>) in a SQLite file, usually the event
-/// journal's own file: <c>Microsoft.Orleans.Persistence.AdoNet</c> on Microsoft.Data.Sqlite, with the
+/// Orleans grain storage (<c>[PersistentState(stateName, name)]</c>) in a SQLite file, for the LogStorage baseline
+/// (the product keeps read models in its own tables, not in grain storage): <c>Microsoft.Orleans.Persistence.AdoNet</c> on Microsoft.Data.Sqlite, with the
 /// project's SQL script (<c>SqliteGrainStorage.sql</c>) installed at silo start.
 /// </summary>
-public static partial class SqliteGrainStorageSiloBuilderExtensions
+internal static partial class SqliteGrainStorageSiloBuilderExtensions
 {
     /// <summary>The ADO.NET invariant that Orleans maps to Microsoft.Data.Sqlite.</summary>
     public const string Invariant = "System.Data.SQLite";

@@ -1,0 +1,22 @@
+using Orleans.Concurrency;
+namespace EventStore.Projections;
+
+/// <summary>
+/// The one activation per projection that folds the journal into its tables (a <see cref="ProjectorGrain{TProjection}"/>).
+/// Queries never go through it: they read the tables from any silo. Key <see cref="ProjectionStreams.Key"/>.
+/// </summary>
+internal interface IProjector : IGrainWithStringKey
+{
+    /// <summary>Its checkpoint, the journal head, the lag, and a rebuild's progress.</summary>
+    Task<ProjectionStatus> GetStatus();
+
+    /// <summary>Applies and commits everything the journal holds up to its head now (and finishes a rebuild that is due).</summary>
+    Task<ProjectionStatus> CatchUp();
+
+    /// <summary>Starts building the read model again from position 0 into new tables, beside the current ones.</summary>
+    Task<ProjectionStatus> Rebuild();
+
+    /// <summary>Does the next piece of background work (catching up, rebuilding); the grain sends it to itself.</summary>
+    [OneWay]
+    Task Continue();
+}

@@ -1,0 +1,66 @@
+namespace EventStore.Projections;
+
+/// <summary>
+/// One generation of a projection's read model: its own set of tables, and the last journal position folded
+/// into them (the checkpoint, kept in the same database and written in the same transaction as the records).
+/// A projection answers from its active generation; a rebuild fills a new one beside it, then activates it.
+/// </summary>
+/// <param name="Projection">The projection's name.</param>
+/// <param name="Number">The generation's number, 1 for the first.</param>
+/// <param name="ShapeVersion">The projection's <see cref="Projection.ShapeVersion"/> when the generation was made.</param>
+/// <param name="Checkpoint">The last journal position folded into it.</param>
+/// <param name="IsActive">Whether queries read it.</param>
+internal sealed record ProjectionGeneration(string Projection, int Number, int ShapeVersion, long Checkpoint, bool IsActive)
+{
+    /// <summary>The database table of <paramref name="table"/> in this generation.</summary>
+    public string TableOf(RecordTable table) => TableName(Projection, Number, table);
+
+    /// <summary>The database table of <paramref name="table"/> in generation <paramref name="number"/> of <paramref name="projection"/>.</summary>
+    public static string TableName(string projection, int number, RecordTable table) => $"rm_{projection}_{number}_{table.Name}";
+}
+
+/// <summary>A record to write (<see cref="Json"/> and its column values) or, when <see cref="Json"/> is null, to delete.</summary>
+internal sealed record RecordChange(RecordTable Table, string Key, string? Json, object?[]? Columns);
+
+/// <summary>The database table a query runs on, with the table's declaration.</summary>
+internal sealed record TableRef(string Name, RecordTable Table);
+
+/// <summary>
+/// Where read models live: tables in the journal's own database, one per record table and generation, beside
+/// a catalog of generations and their checkpoints. Each backend implements it with its own SQL, in its folder.
+/// </summary>
+internal interface IReadModelStore
+{
+    /// <summary>The generations of a projection, oldest first.</summary>
+    Task<IReadOnlyList<ProjectionGeneration>> LoadGenerationsAsync(string projection);
+
+    /// <summary>Creates the tables and indexes of a new generation and its catalog row, in one transaction.</summary>
+    Task CreateGenerationAsync(ProjectionGeneration generation, IReadOnlyList<RecordTable> tables);
+
+    /// <summary>The JSON of the records with these keys that exist.</summary>
+    Task<IReadOnlyDictionary<string, string>> LoadAsync(TableRef table, IReadOnlyCollection<string> keys);
+
+    /// <summary>
+    /// Writes the changes and moves the generation's checkpoint from <paramref name="from"/> to <paramref name="to"/>,
+    /// in one transaction. Throws <see cref="ProjectionFencedException"/>, writing nothing, if the checkpoint is no
+    /// longer <paramref name="from"/> (another activation of the projection wrote since).
+    /// </summary>
+    Task CommitAsync(ProjectionGeneration generation, long from, long to, IReadOnlyList<RecordChange> changes);
+
+    /// <summary>Makes <paramref name="generation"/> the active one and drops every other generation of its projection, with their tables.</summary>
+    Task ActivateAsync(ProjectionGeneration generation, IReadOnlyList<RecordTable> tables);
+
+    /// <summary>Drops a generation that will not be used (a rebuild of an outdated shape), with its tables.</summary>
+    Task DropAsync(ProjectionGeneration generation, IReadOnlyList<RecordTable> tables);
+
+    /// <summary>The keys and JSON of the records a query selects, in its order. Throws <see cref="ReadModelTableMissingException"/> if the table is gone.</summary>
+    Task<IReadOnlyList<KeyValuePair<string, string>>> QueryAsync(TableRef table, RecordQuery query);
+}
+
+/// <summary>A projection's checkpoint moved under it: another activation of the same projection wrote. The activation that sees it stops and starts over.</summary>
+internal sealed class ProjectionFencedException(string projection, int generation, long expected)
+    : Exception($"The checkpoint of projection '{projection}' (generation {generation}) is no longer {expected}: another activation wrote to it.");
+
+/// <summary>A query met a table that no longer exists: a rebuild activated a new generation since the reader last looked.</summary>
+internal sealed class ReadModelTableMissingException(string table, Exception inner)
+    : Exception($"The read-model table '{table}' does not exist (a rebuild replaced it).", inner);
