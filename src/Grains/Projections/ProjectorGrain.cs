@@ -203,20 +203,33 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
         }
         catch (ProjectionFencedException ex)
         {
-            // Another activation of this projection committed (a silo thought dead came back): leave it the tables.
-            LogFenced(_logger, ex, Name);
-            _fenced = true;
-            DeactivateOnIdle();
+            Fenced(ex);
             return false;
         }
     }
 
-    /// <summary>Commits what the lane applied; see <see cref="Guarded"/> for what may go wrong.</summary>
-    private Task<bool> Commit(ProjectionLane lane) => Guarded(async () =>
+    /// <summary>Commits what the lane applied; false if another activation has taken over the tables.</summary>
+    private async Task<bool> Commit(ProjectionLane lane)
     {
-        await lane.CommitAsync();
-        return true;
-    });
+        try
+        {
+            await lane.CommitAsync();
+            return true;
+        }
+        catch (ProjectionFencedException ex)
+        {
+            Fenced(ex);
+            return false;
+        }
+    }
+
+    /// <summary>Another activation of this projection committed (a silo thought dead came back): this one leaves it the tables.</summary>
+    private void Fenced(ProjectionFencedException problem)
+    {
+        LogFenced(_logger, problem, Name);
+        _fenced = true;
+        DeactivateOnIdle();
+    }
 
     private void SendContinue()
     {
