@@ -106,9 +106,21 @@ internal sealed partial class ProjectionLane
         if (!HasUncommitted) return;
         var generation = Generation;
         var changes = _session.TakeChanges();
-        await _store.CommitAsync(generation, generation.Checkpoint, Applied, changes);
+        try
+        {
+            await _store.CommitAsync(generation, generation.Checkpoint, Applied, changes);
+        }
+        catch
+        {
+            // Nothing of it was written: start again from the committed checkpoint (the journal still has the events).
+            Applied = generation.Checkpoint;
+            throw;
+        }
+        finally
+        {
+            Uncommitted = 0;
+        }
         _session.Generation = generation with { Checkpoint = Applied };
-        Uncommitted = 0;
     }
 
     /// <summary>Marks the generation active (after a rebuild switched to it).</summary>

@@ -35,6 +35,7 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
     private int _lastGeneration;
     private bool _liveIsOutdated;
     private bool _continueSent;
+    private bool _fenced;
     private DateTimeOffset _journalCheckedAt;
     private string? _problem;
     private long _stuckAt;
@@ -89,7 +90,7 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
     {
         var head = await _source.GetHeadPositionAsync();
         if (!_liveIsOutdated) await Guarded(() => _live.CatchUpAsync(head));
-        while (_rebuild is not null && _problem is null) await RebuildStep(int.MaxValue);
+        while (_rebuild is not null && _problem is null && !_fenced) await RebuildStep(int.MaxValue);
         return await GetStatus();
     }
 
@@ -114,7 +115,7 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
         var more = false;
         if (!_liveIsOutdated && _live.Applied < head) more = !await Guarded(() => _live.CatchUpAsync(head, PagesPerTurn));
         if (!more && _rebuild is not null) more = !await RebuildStep(PagesPerTurn);
-        if (more && _problem is null) SendContinue();
+        if (more && _problem is null && !_fenced) SendContinue();
     }
 
     /// <summary>A commit announced on the stream: apply it, after reading from the journal whatever came before it unannounced.</summary>
@@ -128,12 +129,12 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
                 _live.Advance(batch.ToPosition);
                 return true;
             })) return;
-        if (_live.Uncommitted >= _options.CommitEveryEvents) await _live.CommitAsync();
+        if (_live.Uncommitted >= _options.CommitEveryEvents) await Commit(_live);
     }
 
     private async Task OnTimer(CancellationToken cancellationToken)
     {
-        await _live.CommitAsync();
+        await Commit(_live);
         if (Now - _journalCheckedAt < _options.FlushInterval) return;
         _journalCheckedAt = Now;
         if (_problem is null || Now >= _retryAt) await Continue();
@@ -177,8 +178,7 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
         if (!_liveIsOutdated)
         {
             // The live tables may have moved past the head read above: the new ones must have everything they have.
-            await _live.CommitAsync();
-            if (!await Guarded(() => rebuild.CatchUpAsync(_live.Applied))) return false;
+            if (!await Commit(_live) || !await Guarded(() => rebuild.CatchUpAsync(_live.Applied))) return false;
         }
         await _source.Store.ActivateAsync(rebuild.Generation with { IsActive = true }, _projection.Tables);
         rebuild.Activated();
@@ -201,6 +201,34 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
             Stuck(ex);
             return false;
         }
+        catch (ProjectionFencedException ex)
+        {
+            Fenced(ex);
+            return false;
+        }
+    }
+
+    /// <summary>Commits what the lane applied; false if another activation has taken over the tables.</summary>
+    private async Task<bool> Commit(ProjectionLane lane)
+    {
+        try
+        {
+            await lane.CommitAsync();
+            return true;
+        }
+        catch (ProjectionFencedException ex)
+        {
+            Fenced(ex);
+            return false;
+        }
+    }
+
+    /// <summary>Another activation of this projection committed (a silo thought dead came back): this one leaves it the tables.</summary>
+    private void Fenced(ProjectionFencedException problem)
+    {
+        LogFenced(_logger, problem, Name);
+        _fenced = true;
+        DeactivateOnIdle();
     }
 
     private void SendContinue()
@@ -242,6 +270,9 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Projection} has tables of shape {Saved} (at position {Checkpoint}); the code has shape {Current}: rebuilding from the journal while the old tables answer")]
     private static partial void LogShapeChanged(ILogger logger, string projection, int saved, int current, long checkpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Projection}: another activation committed to its tables; this one deactivates")]
+    private static partial void LogFenced(ILogger logger, Exception exception, string projection);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Projection} rebuild started into generation {Generation}")]
     private static partial void LogRebuildStarted(ILogger logger, string projection, int generation);

@@ -64,6 +64,39 @@ public sealed class StorageFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_projection_commit_refused_by_a_lock_loses_nothing_the_next_commit_writes_every_applied_record()
+    {
+        var path = ReliabilityCluster.NewDatabasePath();
+        try
+        {
+            // Commits only when asked (CatchUp), so that the events below are applied but not yet committed.
+            await using var cluster = await ReliabilityCluster.StartAsync(path, j => j.BusyTimeout = TimeSpan.FromSeconds(1),
+                projections: o => (o.CommitInterval, o.CommitEveryEvents) = (TimeSpan.FromHours(1), int.MaxValue));
+            var agents = cluster.Client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key);
+            var before = await agents.CatchUp();
+            var ids = Enumerable.Range(0, 3).Select(_ => Ids.New("agent")).ToList();
+            foreach (var id in ids) await cluster.Client.GetGrain<IAgentGrain>(id).Spawn("coder", AgentDomain.Core, []);
+            var head = cluster.Journal.MaxPosition();
+
+            // The stream brings the spawns to the projector; its commit then meets a lock held past the busy timeout.
+            await Poll.Until(agents.GetStatus, s => s.HeadPosition == head, "the journal head is visible");
+            using (HoldWriteLock(path))
+                await Assert.ThrowsAnyAsync<Exception>(() => agents.CatchUp().WaitAsync(NoHang));
+            Assert.Equal(before.Checkpoint, cluster.Journal.Long("SELECT checkpoint FROM projection_generations WHERE projection = 'agent_state'"));
+
+            // The next commit writes the records of every event applied, not just the checkpoint.
+            var after = await agents.CatchUp();
+            Assert.Equal((head, (string?)null), (after.Checkpoint, after.Problem));
+            foreach (var id in ids) Assert.NotNull(await agents.GetAgent(id));
+            await AssertProjectionsConverge(cluster.Client, cluster.Journal);
+        }
+        finally
+        {
+            ReliabilityCluster.DeleteFolder(path);
+        }
+    }
+
+    [Fact]
     public async Task Appends_queued_behind_a_lock_held_past_the_append_timeout_fail_in_bounded_time_and_are_never_written()
     {
         var path = ReliabilityCluster.NewDatabasePath();
