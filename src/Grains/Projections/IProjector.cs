@@ -7,7 +7,12 @@ namespace EventStore.Projections;
 /// </summary>
 internal interface IProjector : IGrainWithStringKey
 {
-    /// <summary>Its checkpoint, the journal head, the lag, and a rebuild's progress.</summary>
+    /// <summary>
+    /// Its checkpoint, the journal head, the lag, and a rebuild's progress. Answered between the turns of a long
+    /// catch-up or rebuild (it only reads what the grain has committed), so that status stays cheap while the
+    /// projector works through millions of events.
+    /// </summary>
+    [AlwaysInterleave]
     Task<ProjectionStatus> GetStatus();
 
     /// <summary>Applies and commits everything the journal holds up to its head now (and finishes a rebuild that is due).</summary>
