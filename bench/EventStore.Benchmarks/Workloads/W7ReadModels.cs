@@ -18,7 +18,11 @@ namespace EventStore.Benchmarks.Workloads;
 internal static class W7ReadModels
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan CatchUpCap = TimeSpan.FromMinutes(45);
+
+    /// <summary>The projections' names in the catalog, in the order of the samples' checkpoints.</summary>
+    private static readonly string[] Names = ["task_history", "agent_state", "memory_index"];
 
     public static async Task Run(BenchContext bench)
     {
@@ -45,12 +49,12 @@ internal static class W7ReadModels
         });
 
         var client = cluster.Client;
-        await CatchUp(bench, client, journal, head);
+        await CatchUp(bench, client, database, journal, head);
         await W7Queries.Run(bench, client, journal, head);
         await W7Queries.Rebuild(bench, client, journal);
     }
 
-    private static async Task CatchUp(BenchContext bench, IClusterClient client, W7Journal journal, long head)
+    private static async Task CatchUp(BenchContext bench, IClusterClient client, BenchDatabase database, W7Journal journal, long head)
     {
         var projections = new IProjection[]
         {
@@ -58,24 +62,42 @@ internal static class W7ReadModels
             client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key),
             client.GetGrain<IMemoryIndexProjection>(IMemoryIndexProjection.Key),
         };
-        BenchContext.Progress($"W7: the three projections catch up from position 0 to {head:N0} (polled every {PollInterval.TotalMilliseconds:0} ms)");
-        var samples = new List<Sample>();
+        BenchContext.Progress($"W7: the three projections catch up from position 0 to {head:N0} (GetStatus polled every {PollInterval.TotalMilliseconds:0} ms, the catalog read every {ProbeInterval.TotalMilliseconds:0} ms)");
         var cpu = CpuMeter.Start();
         await using var workingSet = new WorkingSetSampler();
         var start = Stopwatch.GetTimestamp();
         var deadline = start + (long)(CatchUpCap.TotalSeconds * Stopwatch.Frequency);
-        while (true)
+        using var stop = new CancellationTokenSource();
+        var probing = Task.Run(() => Probe(database, stop.Token));
+        var statusLatencies = projections.Select(_ => new List<long>()).ToArray();
+        for (var polls = 1; ; polls++)
         {
-            var statuses = await Task.WhenAll(projections.Select(p => p.GetStatus()));
-            var sample = new Sample(Stopwatch.GetTimestamp(), [.. statuses.Select(s => s.Checkpoint)], CurrentWorkingSet());
-            samples.Add(sample);
+            var statuses = await Task.WhenAll(projections.Select(async (p, i) =>
+            {
+                var asked = Stopwatch.GetTimestamp();
+                var answer = await p.GetStatus();
+                statusLatencies[i].Add(Stopwatch.GetTimestamp() - asked);
+                return answer;
+            }));
             if (statuses.FirstOrDefault(s => s.Problem is not null) is { } stuck) throw new InvalidOperationException($"W7: {stuck.Projection} is stuck: {stuck.Problem}");
-            if (sample.Checkpoints.All(c => c >= head)) break;
+            if (statuses.All(s => s.Checkpoint >= head)) break;
             if (Stopwatch.GetTimestamp() > deadline)
-                throw new TimeoutException($"W7: the projections did not catch up within {CatchUpCap.TotalMinutes:0} min (at {string.Join(", ", sample.Checkpoints)} of {head})");
-            if (samples.Count % 25 == 0)
-                BenchContext.Progress($"  W7 catch-up: TaskHistory at {sample.Checkpoints[0]:N0} ({journal.TasksAt(sample.Checkpoints[0]):N0} tasks), AgentState {sample.Checkpoints[1]:N0}, MemoryIndex {sample.Checkpoints[2]:N0}, working set {sample.WorkingSet / 1048576.0:0} MB");
+                throw new TimeoutException($"W7: the projections did not catch up within {CatchUpCap.TotalMinutes:0} min (at {string.Join(", ", statuses.Select(s => s.Checkpoint))} of {head})");
+            if (polls % 25 == 0)
+                BenchContext.Progress($"  W7 catch-up: TaskHistory at {statuses[0].Checkpoint:N0} ({journal.TasksAt(statuses[0].Checkpoint):N0} tasks), AgentState {statuses[1].Checkpoint:N0}, MemoryIndex {statuses[2].Checkpoint:N0}, working set {CurrentWorkingSet() / 1048576.0:0} MB");
             await Task.Delay(PollInterval);
+        }
+        await stop.CancelAsync();
+        var samples = await probing;
+        var polled = statusLatencies[0].Count;
+        for (var i = 0; i < projections.Length; i++)
+        {
+            var status = statusLatencies[i].ToArray();
+            bench.Add(new Result("eventstore", $"GetStatus of {Names[i]} during catch-up", "W7", bench.Sync, status.Length, Result.Round(Latencies.Seconds(start, samples[^1].At), 3), null,
+                Result.Round(Latencies.Percentile(status, 50)), Result.Round(Latencies.Percentile(status, 99))) with
+            {
+                Note = "the three called together, 200 ms after the previous answers; a call waits for the projector's turn in progress",
+            });
         }
         var total = Latencies.Seconds(start, samples[^1].At);
         var cpuPerEvent = cpu.PerEvent(head);
@@ -101,7 +123,7 @@ internal static class W7ReadModels
         {
             PeakWorkingSetMb = peakMb,
             CpuUsPerEvent = cpuPerEvent,
-            Note = $"{samples.Count} polls; CPU per journal position for the three projections together",
+            Note = $"{polled} GetStatus polls, {samples.Count} catalog reads; CPU per journal position for the three projections together",
         });
 
         foreach (var records in new long[] { journal.Tasks / 100, journal.Tasks / 10, journal.Tasks })
@@ -134,6 +156,35 @@ internal static class W7ReadModels
         var (a, b) = (samples[after - 1], samples[after]);
         var share = (position - a.Checkpoints[index]) / (double)(b.Checkpoints[index] - a.Checkpoints[index]);
         return (a.At + (long)(share * (b.At - a.At)), b.WorkingSet);
+    }
+
+    /// <summary>The catalog's checkpoints and the working set, every <see cref="ProbeInterval"/> until stopped, and once more after.</summary>
+    private static async Task<List<Sample>> Probe(BenchDatabase database, CancellationToken stop)
+    {
+        using var probe = new CheckpointProbe(database);
+        var samples = new List<Sample>();
+        using var timer = new PeriodicTimer(ProbeInterval);
+        do
+        {
+            var checkpoints = probe.Read();
+            samples.Add(new Sample(Stopwatch.GetTimestamp(), [.. Names.Select(n => checkpoints.GetValueOrDefault(n))], CurrentWorkingSet()));
+        }
+        while (await Tick(timer, stop));
+        var last = probe.Read();
+        samples.Add(new Sample(Stopwatch.GetTimestamp(), [.. Names.Select(n => last.GetValueOrDefault(n))], CurrentWorkingSet()));
+        return samples;
+    }
+
+    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken stop)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static long CurrentWorkingSet()
