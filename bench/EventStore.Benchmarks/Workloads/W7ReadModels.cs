@@ -9,21 +9,15 @@ namespace EventStore.Benchmarks.Workloads;
 /// <summary>
 /// W7, read models at scale: a journal of 1,000,000 tasks and about 3,000,000 events (<see cref="W7Journal"/>) is
 /// written straight into the backend's tables (<see cref="W7Seeding"/>); then the product's silo starts on it with
-/// the three projections, whose projectors catch up from position 0 (activated by <c>GetStatus</c> and polled every
-/// 200 ms, never by <c>CatchUp</c>, which would outlast a grain call's timeout). Measured: TaskHistory's catch-up
-/// rate overall and in windows around 10k, 100k and 1M records (the cost per event applied, each page being one
-/// commit), the process's working set, query latencies through the client at full size (<see cref="W7Queries"/>),
-/// and a rebuild of TaskHistory while queries keep answering.
+/// the three projections, whose projectors catch up from position 0 (activated by <c>GetStatus</c>, never by
+/// <c>CatchUp</c>, which would outlast a grain call's timeout; see <see cref="W7CatchUp"/>): TaskHistory alone first,
+/// so that its rate overall and in windows around 10k, 100k and 1M records (the cost per event applied, each page
+/// being one commit) is not shared with the others, then AgentState and MemoryIndex together. Also the process's
+/// working set, query latencies through the client at full size (<see cref="W7Queries"/>), and a rebuild of
+/// TaskHistory while queries keep answering.
 /// </summary>
 internal static class W7ReadModels
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan CatchUpCap = TimeSpan.FromMinutes(45);
-
-    /// <summary>The projections' names in the catalog, in the order of the samples' checkpoints.</summary>
-    private static readonly string[] Names = ["task_history", "agent_state", "memory_index"];
-
     public static async Task Run(BenchContext bench)
     {
         var journal = new W7Journal(bench.Scale.W7Tasks, bench.Scale.W7Memories);
@@ -54,144 +48,91 @@ internal static class W7ReadModels
         await W7Queries.Rebuild(bench, client, journal);
     }
 
+    /// <summary>TaskHistory alone first (its save cost per event, undisturbed by the others), then AgentState and MemoryIndex together.</summary>
     private static async Task CatchUp(BenchContext bench, IClusterClient client, BenchDatabase database, W7Journal journal, long head)
     {
-        var projections = new IProjection[]
-        {
-            client.GetGrain<ITaskHistoryProjection>(ITaskHistoryProjection.Key),
-            client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key),
-            client.GetGrain<IMemoryIndexProjection>(IMemoryIndexProjection.Key),
-        };
-        BenchContext.Progress($"W7: the three projections catch up from position 0 to {head:N0} (GetStatus polled every {PollInterval.TotalMilliseconds:0} ms, the catalog read every {ProbeInterval.TotalMilliseconds:0} ms)");
+        BenchContext.Progress($"W7: TaskHistory catches up alone from position 0 to {head:N0} (GetStatus every 200 ms, the catalog read every 100 ms)");
         var cpu = CpuMeter.Start();
-        await using var workingSet = new WorkingSetSampler();
-        var start = Stopwatch.GetTimestamp();
-        var deadline = start + (long)(CatchUpCap.TotalSeconds * Stopwatch.Frequency);
-        using var stop = new CancellationTokenSource();
-        var probing = Task.Run(() => Probe(database, stop.Token));
-        var statusLatencies = projections.Select(_ => new List<long>()).ToArray();
-        for (var polls = 1; ; polls++)
+        W7CatchUp run;
+        long peak, startSet;
+        await using (var workingSet = new WorkingSetSampler())
         {
-            var statuses = await Task.WhenAll(projections.Select(async (p, i) =>
-            {
-                var asked = Stopwatch.GetTimestamp();
-                var answer = await p.GetStatus();
-                statusLatencies[i].Add(Stopwatch.GetTimestamp() - asked);
-                return answer;
-            }));
-            if (statuses.FirstOrDefault(s => s.Problem is not null) is { } stuck) throw new InvalidOperationException($"W7: {stuck.Projection} is stuck: {stuck.Problem}");
-            if (statuses.All(s => s.Checkpoint >= head)) break;
-            if (Stopwatch.GetTimestamp() > deadline)
-                throw new TimeoutException($"W7: the projections did not catch up within {CatchUpCap.TotalMinutes:0} min (at {string.Join(", ", statuses.Select(s => s.Checkpoint))} of {head})");
-            if (polls % 25 == 0)
-                BenchContext.Progress($"  W7 catch-up: TaskHistory at {statuses[0].Checkpoint:N0} ({journal.TasksAt(statuses[0].Checkpoint):N0} tasks), AgentState {statuses[1].Checkpoint:N0}, MemoryIndex {statuses[2].Checkpoint:N0}, working set {CurrentWorkingSet() / 1048576.0:0} MB");
-            await Task.Delay(PollInterval);
+            startSet = workingSet.Start;
+            run = await W7CatchUp.Run(database, [client.GetGrain<ITaskHistoryProjection>(ITaskHistoryProjection.Key)], ["task_history"], head,
+                c => BenchContext.Progress($"  TaskHistory at {c[0]:N0} ({journal.TasksAt(c[0]):N0} tasks), working set {CurrentWorkingSet() / 1048576.0:0} MB"));
+            peak = workingSet.Peak;
         }
-        await stop.CancelAsync();
-        var samples = await probing;
-        var polled = statusLatencies[0].Count;
-        for (var i = 0; i < projections.Length; i++)
+        var seconds = run.SecondsTo(0, head);
+        ReportStatusCalls(bench, run, 0, "TaskHistory", "catching up alone");
+        bench.Add(Result.Rate("eventstore", "TaskHistory catch-up from 0 (alone)", "W7", bench.Sync, journal.TaskEvents, seconds, null, null) with
         {
-            var status = statusLatencies[i].ToArray();
-            bench.Add(new Result("eventstore", $"GetStatus of {Names[i]} during catch-up", "W7", bench.Sync, status.Length, Result.Round(Latencies.Seconds(start, samples[^1].At), 3), null,
-                Result.Round(Latencies.Percentile(status, 50)), Result.Round(Latencies.Percentile(status, 99))) with
-            {
-                Note = "the three called together, 200 ms after the previous answers; a call waits for the projector's turn in progress",
-            });
-        }
-        var total = Latencies.Seconds(start, samples[^1].At);
-        var cpuPerEvent = cpu.PerEvent(head);
-        var peakMb = Math.Round(workingSet.Peak / 1048576.0);
-
-        var taskDone = Latencies.Seconds(start, Crossing(samples, 0, head).At);
-        bench.Add(Result.Rate("eventstore", "TaskHistory catch-up from 0", "W7", bench.Sync, journal.TaskEvents, taskDone, null, null) with
-        {
-            PeakWorkingSetMb = peakMb,
-            Note = $"{journal.Tasks:N0} task records from {journal.TaskEvents:N0} task events ({head:N0} positions, {head / taskDone:0}/s); "
-                   + $"page {new ProjectionOptions().CatchUpPageSize} events, one commit per page; AgentState and MemoryIndex catching up alongside; "
-                   + $"working set {workingSet.Start / 1048576.0:0} MB at the start",
+            PeakWorkingSetMb = Mb(peak),
+            CpuUsPerEvent = cpu.PerEvent(journal.TaskEvents),
+            Note = $"{journal.Tasks:N0} task records from {journal.TaskEvents:N0} task events ({head:N0} positions, {head / seconds:0}/s); "
+                   + $"pages of {new ProjectionOptions().CatchUpPageSize} events, one commit each; working set {Mb(startSet)} MB before; "
+                   + $"thread pool: up to {run.Samples.Max(s => s.PendingWorkItems)} queued work items, {run.Samples.Min(s => s.Threads)}-{run.Samples.Max(s => s.Threads)} threads",
         });
-        foreach (var (index, name) in new[] { (1, "AgentState"), (2, "MemoryIndex") })
-        {
-            var done = Latencies.Seconds(start, Crossing(samples, index, head).At);
-            bench.Add(new Result("eventstore", $"{name} catch-up from 0", "W7", bench.Sync, head, Result.Round(done, 3), Math.Round(head / done), null, null) with
-            {
-                Note = name == "AgentState" ? $"{journal.Agents:N0} agents, reads agent and task events" : $"{journal.Memories:N0} entries, reads memory events",
-            });
-        }
-        bench.Add(new Result("eventstore", "all three projections caught up", "W7", bench.Sync, head, Result.Round(total, 3), Math.Round(head / total), null, null) with
-        {
-            PeakWorkingSetMb = peakMb,
-            CpuUsPerEvent = cpuPerEvent,
-            Note = $"{polled} GetStatus polls, {samples.Count} catalog reads; CPU per journal position for the three projections together",
-        });
-
         foreach (var records in new long[] { journal.Tasks / 100, journal.Tasks / 10, journal.Tasks })
+            ReportWindow(bench, journal, run, records);
+
+        BenchContext.Progress("W7: AgentState and MemoryIndex catch up together from position 0");
+        cpu = CpuMeter.Start();
+        await using (var workingSet = new WorkingSetSampler())
         {
-            // The window spans the records from half to one and a half times the size (the last 10% at full size).
-            var (from, to) = records == journal.Tasks ? (records * 9 / 10, records) : (records / 2, records * 3 / 2);
-            var (fromBlock, toBlock) = ((int)(from / journal.BlockSize) - 1, (int)(to / journal.BlockSize) - 1);
-            var events = journal.BlockTaskEvents[toBlock] - journal.BlockTaskEvents[fromBlock];
-            var (enter, leave) = (Crossing(samples, 0, journal.BlockEnds[fromBlock]), Crossing(samples, 0, journal.BlockEnds[toBlock]));
-            var windowSeconds = Latencies.Seconds(enter.At, leave.At);
-            var running = new List<string>();
-            if (Crossing(samples, 1, head).At > enter.At) running.Add("AgentState");
-            if (Crossing(samples, 2, head).At > enter.At) running.Add("MemoryIndex");
-            bench.Add(Result.Rate("eventstore", $"TaskHistory catch-up at {records:N0} records", "W7", bench.Sync, events, windowSeconds, null, null) with
-            {
-                PeakWorkingSetMb = Math.Round(leave.WorkingSet / 1048576.0),
-                Note = $"{1e6 * windowSeconds / events:0.0} µs per event applied (wall clock), tasks table from {from:N0} to {to:N0} records; "
-                       + $"working set when it held {to:N0}: {leave.WorkingSet / 1048576.0:0} MB; "
-                       + (running.Count > 0 ? $"{string.Join(" and ", running)} still catching up" : "the other projections done"),
-            });
+            run = await W7CatchUp.Run(database,
+                [client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key), client.GetGrain<IMemoryIndexProjection>(IMemoryIndexProjection.Key)],
+                ["agent_state", "memory_index"], head,
+                c => BenchContext.Progress($"  AgentState at {c[0]:N0}, MemoryIndex at {c[1]:N0}, working set {CurrentWorkingSet() / 1048576.0:0} MB"));
+            peak = workingSet.Peak;
         }
+        ReportStatusCalls(bench, run, 0, "AgentState", "catching up with MemoryIndex");
+        var total = Math.Max(run.SecondsTo(0, head), run.SecondsTo(1, head));
+        bench.Add(new Result("eventstore", "AgentState and MemoryIndex catch-up from 0 (together)", "W7", bench.Sync, head, Result.Round(total, 3), Math.Round(head / total), null, null) with
+        {
+            PeakWorkingSetMb = Mb(peak),
+            CpuUsPerEvent = cpu.PerEvent(head),
+            Note = $"AgentState ({journal.Agents:N0} agents; agent and task events) done after {run.SecondsTo(0, head):0.0} s, "
+                   + $"MemoryIndex ({journal.Memories:N0} entries; memory events) after {run.SecondsTo(1, head):0.0} s; CPU per journal position",
+        });
     }
 
-    /// <summary>When projection <paramref name="index"/> reached <paramref name="position"/>: interpolated between the polls around it; the working set is the later poll's.</summary>
-    private static (long At, long WorkingSet) Crossing(List<Sample> samples, int index, long position)
+    /// <summary>TaskHistory's rate while its tasks table grew from half to one and a half times <paramref name="records"/> (the last tenth for the largest).</summary>
+    private static void ReportWindow(BenchContext bench, W7Journal journal, W7CatchUp run, long records)
     {
-        var after = samples.FindIndex(s => s.Checkpoints[index] >= position);
-        if (after < 0) throw new InvalidOperationException($"W7: no poll saw position {position}");
-        if (after == 0) return (samples[0].At, samples[0].WorkingSet);
-        var (a, b) = (samples[after - 1], samples[after]);
-        var share = (position - a.Checkpoints[index]) / (double)(b.Checkpoints[index] - a.Checkpoints[index]);
-        return (a.At + (long)(share * (b.At - a.At)), b.WorkingSet);
+        var (from, to) = records == journal.Tasks ? (records * 9 / 10, records) : (records / 2, records * 3 / 2);
+        var (fromBlock, toBlock) = ((int)(from / journal.BlockSize) - 1, (int)(to / journal.BlockSize) - 1);
+        var events = journal.BlockTaskEvents[toBlock] - journal.BlockTaskEvents[fromBlock];
+        var (enter, leave) = (run.Crossing(0, journal.BlockEnds[fromBlock]), run.Crossing(0, journal.BlockEnds[toBlock]));
+        var seconds = Latencies.Seconds(enter.At, leave.At);
+        var inside = run.Samples.Where(s => s.At >= enter.At && s.At <= leave.At).ToList();
+        bench.Add(Result.Rate("eventstore", $"TaskHistory catch-up at {records:N0} records", "W7", bench.Sync, events, seconds, null, null) with
+        {
+            PeakWorkingSetMb = Mb(inside.Count > 0 ? inside.Max(s => s.WorkingSet) : leave.WorkingSet),
+            CpuUsPerEvent = Math.Round((leave.Cpu - enter.Cpu).TotalMicroseconds / events, 1),
+            Note = $"{1e6 * seconds / events:0.0} µs per event applied (wall clock) while the tasks table grew from {from:N0} to {to:N0} records; "
+                   + $"working set {Mb(leave.WorkingSet)} MB at {to:N0}",
+        });
     }
 
-    /// <summary>The catalog's checkpoints and the working set, every <see cref="ProbeInterval"/> until stopped, and once more after.</summary>
-    private static async Task<List<Sample>> Probe(BenchDatabase database, CancellationToken stop)
+    /// <summary>How long GetStatus took while the projector was busy, and how far the projector got while a call waited.</summary>
+    private static void ReportStatusCalls(BenchContext bench, W7CatchUp run, int index, string name, string what)
     {
-        using var probe = new CheckpointProbe(database);
-        var samples = new List<Sample>();
-        using var timer = new PeriodicTimer(ProbeInterval);
-        do
+        var calls = run.Calls[index];
+        var ticks = calls.Select(c => c.Answered - c.Asked).ToArray();
+        var moved = calls.Select(c => c.Checkpoint - run.CheckpointAt(index, c.Asked)).Order().ToArray();
+        bench.Add(new Result("eventstore", $"GetStatus of {name} while {what}", "W7", bench.Sync, calls.Count, Result.Round(Latencies.Seconds(calls[0].Asked, calls[^1].Answered), 3), null,
+            Result.Round(Latencies.Percentile(ticks, 50)), Result.Round(Latencies.Percentile(ticks, 99))) with
         {
-            var checkpoints = probe.Read();
-            samples.Add(new Sample(Stopwatch.GetTimestamp(), [.. Names.Select(n => checkpoints.GetValueOrDefault(n))], CurrentWorkingSet()));
-        }
-        while (await Tick(timer, stop));
-        var last = probe.Read();
-        samples.Add(new Sample(Stopwatch.GetTimestamp(), [.. Names.Select(n => last.GetValueOrDefault(n))], CurrentWorkingSet()));
-        return samples;
+            Note = $"one call 200 ms after the previous answer; between sending a call and its answer the projector committed a median of {moved[moved.Length / 2]:N0} "
+                   + $"positions (max {moved[^1]:N0}); a turn of the projector is 4 pages",
+        });
     }
 
-    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken stop)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stop);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    private static double Mb(long bytes) => Math.Round(bytes / 1048576.0);
 
     private static long CurrentWorkingSet()
     {
         using var process = Process.GetCurrentProcess();
         return process.WorkingSet64;
     }
-
-    private readonly record struct Sample(long At, long[] Checkpoints, long WorkingSet);
 }
