@@ -7,7 +7,8 @@ internal sealed record Scale(
     int W1Aggregates, int W1EventsPerAggregate,
     int MemoryAggregates, int MemoryEventsPerAggregate,
     int W2Events, int W3Events, int W3Repeats, int BigLogEvents, int W6Calls,
-    TimeSpan LogStorageCap, TimeSpan Warmup)
+    TimeSpan LogStorageCap, TimeSpan Warmup,
+    int W7Tasks, int W7Memories)
 {
     /// <summary>Commands in flight in every W1-shaped run.</summary>
     public int InFlight => 64;
@@ -18,9 +19,9 @@ internal sealed record Scale(
     /// <summary>Events in W2's first and last rate windows (0-1,000 and 9,000-10,000 at full size).</summary>
     public int W2Window => W2Events / 10;
 
-    public static Scale Full { get; } = new(1000, 100, 10_000, 10, 10_000, 10_000, 30, 1_000_000, 500, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(5));
+    public static Scale Full { get; } = new(1000, 100, 10_000, 10, 10_000, 10_000, 30, 1_000_000, 500, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(5), 1_000_000, 100_000);
 
-    public static Scale Quick { get; } = new(100, 100, 1000, 10, 1000, 1000, 10, 100_000, 100, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(1));
+    public static Scale Quick { get; } = new(100, 100, 1000, 10, 1000, 1000, 10, 100_000, 100, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(1), 100_000, 10_000);
 }
 
 /// <summary>What to run, at which durability, and where the results go.</summary>
@@ -35,7 +36,7 @@ internal sealed record BenchOptions(
     bool Postgres = false,
     string? PostgresConnectionString = null)
 {
-    public static readonly string[] AllWorkloads = ["W1", "W2", "W3", "W4", "W5", "W6"];
+    public static readonly string[] AllWorkloads = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"];
     public static readonly string[] AllSystems = ["eventstore", "raw-sqlite", "orleans-logstorage", "raw-npgsql", "marten"];
 
     /// <summary>FULL or NORMAL (SQLite's synchronous); "PG" for a PostgreSQL run (fsync and synchronous_commit on).</summary>
@@ -59,11 +60,11 @@ internal sealed record BenchOptions(
     public const string Usage = """
         usage: dotnet run -c Release --project bench/EventStore.Benchmarks -- [options]
           --sync FULL|NORMAL     SQLite synchronous setting of every system (default FULL)
-          --workload W1[,W2..]   run only these workloads (W1..W6; repeatable; default all)
+          --workload W1[,W2..]   run only these workloads (W1..W7; repeatable; default all)
           --system NAME[,..]     run only these systems: eventstore, raw-sqlite, orleans-logstorage, raw-npgsql, marten (default all)
-          --backend sqlite|postgres  the product's journal database for W1-W4 (default sqlite; W5 always runs on SQLite)
+          --backend sqlite|postgres  the product's journal database for W1-W4 and W7 (default sqlite; W5 always runs on SQLite)
           --postgres CONNSTRING  use this PostgreSQL server (a user that may CREATE DATABASE) instead of starting a private one
-          --quick                a 10x smaller smoke run
+          --quick                a 10x smaller smoke run (W7: 100,000 tasks instead of 1,000,000)
           --repeat N             run the short, target-bearing measurements N times and keep the best (default 3; 1 with --quick)
           --json                 print one JSON object per result on stdout (progress and table go to stderr)
           --out DIR              write the .md/.jsonl results there (default bench/EventStore.Benchmarks/results)
@@ -95,7 +96,7 @@ internal sealed record BenchOptions(
                     break;
                 case "--workload":
                     foreach (var w in Split(Value()).Select(w => w.ToUpperInvariant()))
-                        workloads.Add(AllWorkloads.Contains(w) ? w : throw new ArgumentException($"unknown workload '{w}' (W1..W6)"));
+                        workloads.Add(AllWorkloads.Contains(w) ? w : throw new ArgumentException($"unknown workload '{w}' (W1..W7)"));
                     break;
                 case "--system":
                     foreach (var s in Split(Value()).Select(s => s.ToLowerInvariant()))

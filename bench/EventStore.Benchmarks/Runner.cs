@@ -58,6 +58,8 @@ internal static class Runner
         await Step(o.Runs("W5", "eventstore"), "W5 (with W1 on agent grains)", () => W5ProjectionLag.Run(bench));
         await Step(o.Runs("W5", "eventstore"), "W5 diagnostic: projection commits at once", () => W5ProjectionLag.Run(bench, W5ProjectionLag.Setup.CommitAtOnce));
         await Step(o.Runs("W5", "eventstore"), "W5 diagnostic: Orleans' default stream pulling", () => W5ProjectionLag.Run(bench, W5ProjectionLag.Setup.SlowStreams));
+
+        await Step(o.Runs("W7", "eventstore"), "W7 read models at scale", () => W7ReadModels.Run(bench));
         return failed;
     }
 

@@ -37,6 +37,15 @@ internal static class Targets
 
         Latency(checks, "W6 first page <= 5 ms (p50)", Find("W6", "eventstore", "first page"), 5);
 
+        // W7: read models at 1M records; the save cost per event applied stays flat and every query answers within 5 ms (p50).
+        var w7Windows = results.Where(r => r.Workload == "W7" && r.Variant.StartsWith("TaskHistory catch-up at ", StringComparison.Ordinal)).ToList();
+        if (w7Windows.Count >= 2 && w7Windows[0].EventsPerSecond is { } small && w7Windows[^1].EventsPerSecond is { } large)
+            checks.Add(new("W7 flat save cost per event (largest window within 1.5x of the smallest)",
+                $"{w7Windows[0].Variant[24..]}: {1e6 / small:0.0} µs/event, {w7Windows[^1].Variant[24..]}: {1e6 / large:0.0} µs/event = {small / large:0.00}x", small / large <= 1.5));
+        foreach (var query in results.Where(r => r.Workload == "W7" && r.System == "eventstore" && r.Variant.StartsWith("Get", StringComparison.Ordinal)
+                                                   && !r.Variant.StartsWith("GetStatus", StringComparison.Ordinal) && !r.Variant.Contains("during", StringComparison.Ordinal)))
+            Latency(checks, $"W7 {query.Variant} <= 5 ms (p50)", query, 5);
+
         // PostgreSQL (--backend postgres): the same ratios against plain Npgsql, and ahead of Marten.
         Ratio(checks, "PG: W1 >= 0.7x raw-npgsql group-commit", w1, Find("W1", "raw-npgsql", "group-commit"), 0.7, true);
         Ratio(checks, "PG: W1 >= 3x raw-npgsql row-per-txn", w1, Find("W1", "raw-npgsql", "row-per-txn"), 3, true);
