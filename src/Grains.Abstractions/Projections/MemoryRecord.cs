@@ -55,7 +55,7 @@ public interface IMemoryIndexProjection : IGrainWithStringKey, IProjection
     /// <summary>Every entry of a namespace.</summary>
     Task<RecordPage<MemoryRecord>> GetByNamespace(string @namespace, string? after = null, int limit = PageLimits.Default);
 
-    /// <summary>The <paramref name="limit"/> most read entries (at most <see cref="PageLimits.Max"/>), most read first.</summary>
+    /// <summary>The <paramref name="limit"/> most read entries (at most <see cref="PageLimits.Max"/>), most read first (equally read ones in descending key order).</summary>
     Task<IReadOnlyList<MemoryRecord>> GetMostAccessed(int limit);
 
     /// <summary>Total size of the active entries of each namespace, in bytes.</summary>

@@ -137,7 +137,8 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
         await Commit(_live);
         if (Now - _journalCheckedAt < _options.FlushInterval) return;
         _journalCheckedAt = Now;
-        if (_problem is null || Now >= _retryAt) await Continue();
+        // Through the queue, like every other piece of background work: at most one Continue is ever waiting.
+        if (_problem is null || Now >= _retryAt) SendContinue();
     }
 
     /// <summary>Reads the catalog: the active generation (made if there is none) and a rebuild under way, if any.</summary>

@@ -80,7 +80,8 @@ internal static class SqliteReadModelSql
         var where = query.Conditions.Select((c, i) => $"{c.Column} {Operator(c.Comparison)} $v{i}").ToList();
         if (query.After is not null) where.Add("key > $after");
         var filter = where.Count == 0 ? "" : $" WHERE {string.Join(" AND ", where)}";
-        var order = query.OrderBy is null ? "key" : $"{query.OrderBy}{(query.Descending ? " DESC" : "")}, key";
+        // Ties go the same way as the column, so that one index (column, key) serves the order read forwards or backwards.
+        var order = query.OrderBy is null ? "key" : query.Descending ? $"{query.OrderBy} DESC, key DESC" : $"{query.OrderBy}, key";
         return $"SELECT key, doc FROM {table}{filter} ORDER BY {order} LIMIT $limit";
     }
 

@@ -20,7 +20,7 @@ public sealed record RecordCondition(string Column, Comparison Comparison, objec
 
 /// <summary>
 /// Which records of a table a query returns: those meeting every condition, in key order from after a
-/// cursor, or ordered by a column (largest first with <see cref="Descending"/>), at most <see cref="Limit"/>.
+/// cursor, or ordered by a column (largest first with <see cref="Descending"/>; ties by key, in the same direction), at most <see cref="Limit"/>.
 /// Each condition and ordering column is indexed, so a query costs what it returns, not what the table holds.
 /// </summary>
 public sealed record RecordQuery
