@@ -122,7 +122,16 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
     private async Task OnCommitted(CommittedBatch batch)
     {
         if (_liveIsOutdated || batch.ToPosition <= _live.Applied || _problem is not null) return; // stuck: the journal keeps it for the retry
-        if (batch.FromPosition > _live.Applied + 1 && !await Guarded(() => _live.CatchUpAsync(batch.FromPosition - 1))) return;
+        if (batch.FromPosition > _live.Applied + 1)
+        {
+            // A gap: a page or less is read at once; more is left to the background turns, which read this commit too.
+            if (batch.FromPosition - 1 - _live.Applied > _options.CatchUpPageSize)
+            {
+                SendContinue();
+                return;
+            }
+            if (!await Guarded(() => _live.CatchUpAsync(batch.FromPosition - 1))) return;
+        }
         if (!await Guarded(async () =>
             {
                 await _live.ApplyAsync(batch.Events);
