@@ -13,14 +13,9 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
     ContentRootPath = AppContext.BaseDirectory,
 });
 
-var silo = builder.Configuration.GetSection("EventStore:Silo");
 builder.Services.Configure<JournalOptions>(builder.Configuration.GetSection("EventStore:Journal"));
 builder.UseOrleans(orleans => orleans
-    .UseLocalhostClustering(
-        siloPort: silo.GetValue("SiloPort", 11111),
-        gatewayPort: silo.GetValue("GatewayPort", 30000),
-        serviceId: silo.GetValue("ServiceId", "agent-event-store")!,
-        clusterId: silo.GetValue("ClusterId", "dev")!)
+    .AddEventStoreClustering(builder.Configuration)
     .AddSqliteEventJournal()
     .AddEventStoreProjections(projections => builder.Configuration.GetSection("EventStore:Projections").Bind(projections)));
 
