@@ -32,17 +32,20 @@ internal static class ClusterTables
         return members;
     }
 
-    /// <summary>Polls the membership table until <paramref name="condition"/> holds; fails after <paramref name="timeout"/> with the rows and <paramref name="diagnostics"/>.</summary>
-    public static async Task<List<Member>> WaitForMembersAsync(string connectionString, Func<List<Member>, bool> condition, TimeSpan timeout, string what, Func<string> diagnostics)
+    /// <summary>Polls the membership table until <paramref name="condition"/> holds; fails after <paramref name="timeout"/> with the rows and <paramref name="diagnostics"/>.
+    /// <paramref name="broken"/> says why waiting is pointless (a silo that should run has exited), or null.</summary>
+    public static async Task<List<Member>> WaitForMembersAsync(string connectionString, Func<List<Member>, bool> condition, TimeSpan timeout, string what,
+        Func<string> diagnostics, Func<string?> broken)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             var members = await MembersAsync(connectionString);
             if (condition(members)) return members;
-            if (DateTime.UtcNow > deadline)
+            var failure = broken() ?? (DateTime.UtcNow > deadline ? $"not within {timeout.TotalSeconds} s" : null);
+            if (failure is not null)
                 throw new TimeoutException(
-                    $"Not within {timeout.TotalSeconds} s: {what}. Membership rows: {string.Join("; ", members)}{Environment.NewLine}{diagnostics()}");
+                    $"Waiting for {what}: {failure}. Membership rows: {string.Join("; ", members)}{Environment.NewLine}{diagnostics()}");
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
     }
