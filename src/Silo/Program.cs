@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 // A silo on the embedded SQLite journal. Settings come from appsettings.json next to the binary, then
 // environment variables (EventStore__Journal__DatabasePath=...), then the command line
 // (--EventStore:Journal:DatabasePath=...). Ctrl+C stops it cleanly: queued appends are committed first.
+// EventStore:Cluster:Provider=Postgres makes it one of a cluster sharing a membership table in PostgreSQL.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
     Args = args,

@@ -2,16 +2,17 @@ namespace EventStore.Journal.Postgres;
 
 /// <summary>
 /// Every SQL statement of Orleans' ADO.NET clustering on PostgreSQL (<c>Microsoft.Orleans.Clustering.AdoNet</c>,
-/// invariant <c>Npgsql</c>), which ships no SQL of its own: the membership tables, three functions, and the
+/// invariant <c>Npgsql</c>), which ships no SQL of its own: the membership tables, two functions, and the
 /// <c>OrleansQuery</c> rows the provider reads at start (it refuses to start unless every key of
-/// <see cref="QueryKeys"/> is there, <c>CleanupDefunctSiloEntriesKey</c> included: dotnet/orleans #8676).
+/// <see cref="Queries"/> is there, <c>CleanupDefunctSiloEntriesKey</c> included: dotnet/orleans #8676).
 /// </summary>
 /// <remarks>
 /// Written from the provider's contract (its <c>DbStoredQueries</c> keys, the parameter and column names of its
 /// <c>RelationalOrleansQueries</c>, and <c>IMembershipTable</c>) and from upstream's <c>PostgreSQL-Main.sql</c> and
 /// <c>PostgreSQL-Clustering.sql</c> (dotnet/orleans, main, 2026-08). Differences from upstream: every statement is
 /// repeatable (<c>IF NOT EXISTS</c>, <c>CREATE OR REPLACE</c>, <c>ON CONFLICT DO UPDATE</c>) so that silos install it
-/// at start, taking turns under an advisory lock; the functions carry an <c>orleans_</c> prefix; and
+/// at start, taking turns under an advisory lock; only the two writes that must bump the version row atomically are
+/// functions (with an <c>orleans_</c> prefix), the rest plain statements; and
 /// <c>CleanupDefunctSiloEntriesKey</c> deletes only Dead silos' rows, as <c>IMembershipTable</c> documents (upstream
 /// deletes every non-Active row, so a silo stuck Joining or ShuttingDown also goes). Table and column names are
 /// upstream's, unquoted (so lower case), so a database prepared with upstream's script is accepted as it is.
@@ -195,9 +196,6 @@ internal static class PostgresClusterSql
             WHERE deploymentid = @DeploymentId AND iamalivetime < @IAmAliveTime AND status = 6
             """),
     ];
-
-    /// <summary>The required keys, as the provider's <c>DbStoredQueries</c> names them.</summary>
-    public static IEnumerable<string> QueryKeys => Queries.Select(q => q.Key);
 
     /// <summary>A query's text as stored: marked with <see cref="SchemaVersion"/>, so that a changed script is installed again.</summary>
     public static string Stored(string text) => $"/* event-store cluster schema {SchemaVersion} */ {text}";
