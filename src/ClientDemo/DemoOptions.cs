@@ -3,18 +3,12 @@ using Microsoft.Extensions.Configuration;
 
 namespace EventStore.ClientDemo;
 
-/// <summary>How the demo reaches the cluster: fixed service and cluster ids, a configurable gateway port.</summary>
+/// <summary>The demo's own switches. How it reaches the cluster is the silo's <c>EventStore:Cluster</c> section (see <c>ClusterConnection</c>).</summary>
 /// <param name="GatewayPort">The local silo's gateway port.</param>
 /// <param name="RecordPath">With <c>--record FILE</c>: where to save the receipts and states of the run.</param>
 /// <param name="VerifyPath">With <c>--verify FILE</c>: skip the scenario and check the states recorded there.</param>
 internal sealed record DemoOptions(int GatewayPort, string? RecordPath = null, string? VerifyPath = null)
 {
-    /// <summary>The Orleans service id the silo uses.</summary>
-    public const string ServiceId = "agent-event-store";
-
-    /// <summary>The Orleans cluster id the silo uses.</summary>
-    public const string ClusterId = "dev";
-
     /// <summary>The gateway port used when none is given.</summary>
     public const int DefaultGatewayPort = 30000;
 

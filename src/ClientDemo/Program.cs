@@ -1,4 +1,5 @@
 using EventStore.ClientDemo;
+using EventStore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,13 +30,28 @@ catch (FormatException ex)
     return ExitCodes.BadArguments;
 }
 
-builder.UseOrleansClient(client => client
-    .UseLocalhostClustering(demoOptions.GatewayPort, DemoOptions.ServiceId, DemoOptions.ClusterId)
-    .UseConnectionRetryFilter(new GatewayRetryFilter(maxAttempts: 3, TimeSpan.FromSeconds(1), Console.Out)));
+EventStoreClusterOptions cluster;
+try
+{
+    cluster = EventStoreClusterOptions.Read(builder.Configuration);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return ExitCodes.BadArguments;
+}
+
+// --gateway-port wins over EventStore:Cluster:GatewayPort for the one local silo.
+var localGatewayPort = builder.Configuration[DemoOptions.GatewayPortKey] is null ? cluster.GatewayPort : demoOptions.GatewayPort;
+var gateway = "";
+builder.UseOrleansClient(client =>
+{
+    gateway = ClusterConnection.Configure(client, cluster, localGatewayPort);
+    client.UseConnectionRetryFilter(new GatewayRetryFilter(maxAttempts: 3, TimeSpan.FromSeconds(1), Console.Out));
+});
 
 using var host = builder.Build();
 var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-var gateway = $"localhost:{demoOptions.GatewayPort} (service '{DemoOptions.ServiceId}', cluster '{DemoOptions.ClusterId}')";
 
 Console.WriteLine($"Connecting to the event-store silo at {gateway}...");
 try

@@ -27,6 +27,24 @@ internal static class ListeningSockets
         return found;
     }
 
+    /// <summary>How many established TCP connections on this machine go to <paramref name="port"/> (remote side).</summary>
+    public static int EstablishedTo(int port)
+    {
+        var count = 0;
+        foreach (var file in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            if (!File.Exists(file)) continue;
+            foreach (var line in File.ReadLines(file).Skip(1))
+            {
+                var columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (columns.Length < 4 || columns[3] != "01") continue; // 01 = ESTABLISHED
+                var remote = columns[2].Split(':');
+                if (int.Parse(remote[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture) == port) count++;
+            }
+        }
+        return count;
+    }
+
     /// <summary>The machine's own IPv4 addresses other than loopback (those a remote host could reach).</summary>
     public static IReadOnlyList<IPAddress> NonLoopbackAddresses() =>
         NetworkInterface.GetAllNetworkInterfaces()

@@ -8,8 +8,8 @@ using System.Runtime.InteropServices;
 namespace EventStore.CrashTests;
 
 /// <summary>
-/// The real silo (src/Silo, EventStore.Silo.dll) running as a separate process on a journal file, on
-/// free loopback ports, with its console output kept for diagnostics. <see cref="Kill"/> is SIGKILL.
+/// The real silo (src/Silo, EventStore.Silo.dll) running as a separate process (on a journal file, or with any
+/// settings), on free loopback ports, with its console output kept for diagnostics. <see cref="Kill"/> is SIGKILL.
 /// </summary>
 internal sealed class SiloProcess : IDisposable
 {
@@ -52,24 +52,36 @@ internal sealed class SiloProcess : IDisposable
     /// </summary>
     public static SiloProcess Start(string siloAssembly, string databasePath, string durability, IReadOnlyDictionary<string, string>? extraSettings = null)
     {
-        var (siloPort, gatewayPort) = FreePorts();
+        var settings = new Dictionary<string, string>
+        {
+            ["EventStore:Journal:DatabasePath"] = databasePath,
+            ["EventStore:Journal:Durability"] = durability,
+        };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>()) settings[key] = value;
+        return Start(siloAssembly, Path.GetDirectoryName(databasePath)!, settings);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="siloAssembly"/> in <paramref name="workingDirectory"/> with <paramref name="settings"/> on the
+    /// command line, on <paramref name="ports"/> (silo, gateway) or on two free ones. Returns at once.
+    /// </summary>
+    public static SiloProcess Start(string siloAssembly, string workingDirectory, IReadOnlyDictionary<string, string> settings, (int Silo, int Gateway)? ports = null)
+    {
+        var (siloPort, gatewayPort) = ports ?? FreePorts();
         var info = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(databasePath)!,
+            WorkingDirectory = workingDirectory,
         };
         info.ArgumentList.Add(siloAssembly);
-        var settings = new Dictionary<string, string>
+        var all = new Dictionary<string, string>(settings)
         {
-            ["EventStore:Journal:DatabasePath"] = databasePath,
-            ["EventStore:Journal:Durability"] = durability,
-            ["EventStore:Silo:SiloPort"] = siloPort.ToString(),
-            ["EventStore:Silo:GatewayPort"] = gatewayPort.ToString(),
+            ["EventStore:Cluster:SiloPort"] = siloPort.ToString(),
+            ["EventStore:Cluster:GatewayPort"] = gatewayPort.ToString(),
         };
-        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>()) settings[key] = value;
-        foreach (var (key, value) in settings) info.ArgumentList.Add($"--{key}={value}");
+        foreach (var (key, value) in all) info.ArgumentList.Add($"--{key}={value}");
         // The silo must not inherit the test host's own settings (environment, hosting switches).
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment.Remove("ASPNETCORE_ENVIRONMENT");
