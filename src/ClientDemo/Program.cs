@@ -1,4 +1,5 @@
 using EventStore.ClientDemo;
+using EventStore.Tls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,9 +30,20 @@ catch (FormatException ex)
     return ExitCodes.BadArguments;
 }
 
-builder.UseOrleansClient(client => client
-    .UseLocalhostClustering(demoOptions.GatewayPort, DemoOptions.ServiceId, DemoOptions.ClusterId)
-    .UseConnectionRetryFilter(new GatewayRetryFilter(maxAttempts: 3, TimeSpan.FromSeconds(1), Console.Out)));
+// TLS to the gateway when EventStore:Tls:Enabled is true (the same settings as the silo's); the settings are checked here.
+var tlsOptions = builder.Configuration.GetSection(EventStoreTlsOptions.SectionName).Get<EventStoreTlsOptions>() ?? new();
+try
+{
+    builder.UseOrleansClient(client => client
+        .UseLocalhostClustering(demoOptions.GatewayPort, DemoOptions.ServiceId, DemoOptions.ClusterId)
+        .UseEventStoreTls(tlsOptions)
+        .UseConnectionRetryFilter(new GatewayRetryFilter(maxAttempts: 3, TimeSpan.FromSeconds(1), Console.Out)));
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return ExitCodes.BadArguments;
+}
 
 using var host = builder.Build();
 var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;

@@ -1,5 +1,6 @@
 using EventStore.Hosting;
 using EventStore.Journal;
+using EventStore.Tls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,7 @@ builder.UseOrleans(orleans => orleans
         gatewayPort: silo.GetValue("GatewayPort", 30000),
         serviceId: silo.GetValue("ServiceId", "agent-event-store")!,
         clusterId: silo.GetValue("ClusterId", "dev")!)
+    .UseEventStoreTls(builder.Configuration.GetSection(EventStoreTlsOptions.SectionName).Get<EventStoreTlsOptions>() ?? new())
     .AddSqliteEventJournal()
     .AddEventStoreProjections(projections => builder.Configuration.GetSection("EventStore:Projections").Bind(projections)));
 
