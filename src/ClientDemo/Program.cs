@@ -58,6 +58,9 @@ catch (Exception ex) when (!stopping.IsCancellationRequested)
 {
     Console.Error.WriteLine($"error: cannot reach the silo gateway at {gateway}: {ex.GetBaseException().Message}");
     Console.Error.WriteLine("Start the silo first (dotnet run --project src/Silo), or pass --gateway-port N.");
+    Console.Error.WriteLine(tlsOptions.Enabled
+        ? "TLS is on (EventStore:Tls): check that the silo trusts this client's certificate and that EventStore:Tls:AllowedThumbprints or CaCertificatesPath here trusts the silo's."
+        : "If the silo uses TLS, turn it on here too (EventStore:Tls:Enabled with a certificate and the silo's thumbprint).");
     return ExitCodes.SiloUnreachable;
 }
 catch (OperationCanceledException)
