@@ -1,5 +1,6 @@
 using EventStore.ClientDemo;
 using EventStore.Hosting;
+using EventStore.Tls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,24 +32,26 @@ catch (FormatException ex)
 }
 
 EventStoreClusterOptions cluster;
+// TLS to the gateway when EventStore:Tls:Enabled is true (the same settings as the silo's); the settings are checked here.
+var tlsOptions = builder.Configuration.GetSection(EventStoreTlsOptions.SectionName).Get<EventStoreTlsOptions>() ?? new();
+var gateway = "";
 try
 {
     cluster = EventStoreClusterOptions.Read(builder.Configuration);
+    // --gateway-port wins over EventStore:Cluster:GatewayPort for the one local silo.
+    var localGatewayPort = builder.Configuration[DemoOptions.GatewayPortKey] is null ? cluster.GatewayPort : demoOptions.GatewayPort;
+    builder.UseOrleansClient(client =>
+    {
+        gateway = ClusterConnection.Configure(client, cluster, localGatewayPort);
+        client.UseEventStoreTls(tlsOptions)
+            .UseConnectionRetryFilter(new GatewayRetryFilter(maxAttempts: 3, TimeSpan.FromSeconds(1), Console.Out));
+    });
 }
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
     return ExitCodes.BadArguments;
 }
-
-// --gateway-port wins over EventStore:Cluster:GatewayPort for the one local silo.
-var localGatewayPort = builder.Configuration[DemoOptions.GatewayPortKey] is null ? cluster.GatewayPort : demoOptions.GatewayPort;
-var gateway = "";
-builder.UseOrleansClient(client =>
-{
-    gateway = ClusterConnection.Configure(client, cluster, localGatewayPort);
-    client.UseConnectionRetryFilter(new GatewayRetryFilter(maxAttempts: 3, TimeSpan.FromSeconds(1), Console.Out));
-});
 
 using var host = builder.Build();
 var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
@@ -62,6 +65,9 @@ catch (Exception ex) when (!stopping.IsCancellationRequested)
 {
     Console.Error.WriteLine($"error: cannot reach the silo gateway at {gateway}: {ex.GetBaseException().Message}");
     Console.Error.WriteLine("Start the silo first (dotnet run --project src/Silo), or pass --gateway-port N.");
+    Console.Error.WriteLine(tlsOptions.Enabled
+        ? "TLS is on (EventStore:Tls): check that the silo trusts this client's certificate and that EventStore:Tls:AllowedThumbprints or CaCertificatesPath here trusts the silo's."
+        : "If the silo uses TLS, turn it on here too (EventStore:Tls:Enabled with a certificate and the silo's thumbprint).");
     return ExitCodes.SiloUnreachable;
 }
 catch (OperationCanceledException)

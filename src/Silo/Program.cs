@@ -1,5 +1,6 @@
 using EventStore.Hosting;
 using EventStore.Journal;
+using EventStore.Tls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,6 +18,7 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 builder.Services.Configure<JournalOptions>(builder.Configuration.GetSection("EventStore:Journal"));
 builder.UseOrleans(orleans => orleans
     .AddEventStoreClustering(builder.Configuration)
+    .UseEventStoreTls(builder.Configuration.GetSection(EventStoreTlsOptions.SectionName).Get<EventStoreTlsOptions>() ?? new())
     .AddSqliteEventJournal()
     .AddEventStoreProjections(projections => builder.Configuration.GetSection("EventStore:Projections").Bind(projections)));
 
