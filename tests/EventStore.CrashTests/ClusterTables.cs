@@ -75,4 +75,24 @@ internal static class ClusterTables
             rows.Add(new Row(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt64(5)));
         return rows;
     }
+
+    /// <summary>
+    /// A projection's generations in <c>projection_generations</c>: how many are active, and the checkpoint of the active one
+    /// (-1 when none is, or the catalog does not exist yet).
+    /// </summary>
+    public static async Task<(int Active, long Checkpoint)> ProjectionGenerationAsync(string connectionString, string projection)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT to_regclass('projection_generations') IS NOT NULL", connection);
+        if (await command.ExecuteScalarAsync() is not true) return (0, -1);
+        command.CommandText = """
+            SELECT count(*) FILTER (WHERE active), coalesce(max(checkpoint) FILTER (WHERE active), -1)
+            FROM projection_generations WHERE projection = @projection
+            """;
+        command.Parameters.AddWithValue("projection", projection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return ((int)reader.GetInt64(0), reader.GetInt64(1));
+    }
 }
