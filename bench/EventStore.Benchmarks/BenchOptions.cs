@@ -34,9 +34,16 @@ internal sealed record BenchOptions(
     string? OutputDirectory,
     int Repeat,
     bool Postgres = false,
-    string? PostgresConnectionString = null)
+    string? PostgresConnectionString = null,
+    IReadOnlyList<int>? SiloCounts = null)
 {
     public static readonly string[] AllWorkloads = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"];
+
+    /// <summary>Workloads that run only when named with --workload: W1S, W1 on clusters of several silos (PostgreSQL only).</summary>
+    public static readonly string[] ExtraWorkloads = ["W1S"];
+
+    /// <summary>The cluster sizes W1S runs, in order (--silos; default 1, 2, 3).</summary>
+    public IReadOnlyList<int> Silos => SiloCounts ?? [1, 2, 3];
     public static readonly string[] AllSystems = ["eventstore", "raw-sqlite", "orleans-logstorage", "raw-npgsql", "marten"];
 
     /// <summary>FULL or NORMAL (SQLite's synchronous); "PG" for a PostgreSQL run (fsync and synchronous_commit on).</summary>
@@ -55,12 +62,14 @@ internal sealed record BenchOptions(
     public static string[] DefaultSystems(bool postgres) =>
         postgres ? ["eventstore", "raw-npgsql", "marten"] : ["eventstore", "raw-sqlite", "orleans-logstorage"];
 
-    public bool IsEverything => Workloads.Count == AllWorkloads.Length && Systems.SetEquals(DefaultSystems(Postgres));
+    public bool IsEverything => Workloads.SetEquals(AllWorkloads) && Systems.SetEquals(DefaultSystems(Postgres));
 
     public const string Usage = """
         usage: dotnet run -c Release --project bench/EventStore.Benchmarks -- [options]
           --sync FULL|NORMAL     SQLite synchronous setting of every system (default FULL)
-          --workload W1[,W2..]   run only these workloads (W1..W7; repeatable; default all)
+          --workload W1[,W2..]   run only these workloads (W1..W7; repeatable; default all); W1S (only when named, --backend postgres
+                                 only): W1 on clusters of 1, 2 and 3 silos sharing one PostgreSQL journal database
+          --silos N[,N..]        the cluster sizes of W1S (1 to 8 silos each; default 1,2,3)
           --system NAME[,..]     run only these systems: eventstore, raw-sqlite, orleans-logstorage, raw-npgsql, marten (default all)
           --backend sqlite|postgres  the product's journal database for W1-W4 and W7 (default sqlite; W5 always runs on SQLite)
           --postgres CONNSTRING  use this PostgreSQL server (a user that may CREATE DATABASE) instead of starting a private one
@@ -79,6 +88,7 @@ internal sealed record BenchOptions(
         string? output = null, postgresServer = null;
         var postgres = false;
         int? repeat = null;
+        List<int>? silos = null;
         var workloads = new HashSet<string>(StringComparer.Ordinal);
         var systems = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
@@ -96,7 +106,7 @@ internal sealed record BenchOptions(
                     break;
                 case "--workload":
                     foreach (var w in Split(Value()).Select(w => w.ToUpperInvariant()))
-                        workloads.Add(AllWorkloads.Contains(w) ? w : throw new ArgumentException($"unknown workload '{w}' (W1..W7)"));
+                        workloads.Add(AllWorkloads.Contains(w) || ExtraWorkloads.Contains(w) ? w : throw new ArgumentException($"unknown workload '{w}' (W1..W7, W1S)"));
                     break;
                 case "--system":
                     foreach (var s in Split(Value()).Select(s => s.ToLowerInvariant()))
@@ -115,6 +125,10 @@ internal sealed record BenchOptions(
                 case "--repeat":
                     repeat = int.TryParse(Value(), out var n) && n is >= 1 and <= 10 ? n : throw new ArgumentException("--repeat must be a number from 1 to 10");
                     break;
+                case "--silos":
+                    silos = Split(Value()).Select(v => int.TryParse(v, out var count) && count is >= 1 and <= 8 ? count
+                        : throw new ArgumentException($"--silos takes silo counts from 1 to 8, not '{v}'")).ToList();
+                    break;
                 case "--json": json = true; break;
                 case "--out": output = Value(); break;
                 case "--no-write": write = false; break;
@@ -122,9 +136,10 @@ internal sealed record BenchOptions(
             }
         }
         if (workloads.Count == 0) workloads.UnionWith(AllWorkloads);
+        if (workloads.Contains("W1S") && !postgres) throw new ArgumentException("W1S runs on the PostgreSQL journal only: add --backend postgres");
         if (systems.Count == 0) systems.UnionWith(DefaultSystems(postgres));
         var directory = write ? output ?? DefaultResultsDirectory() : null;
-        return new BenchOptions(sync, quick, json, workloads, systems, directory, repeat ?? (quick ? 1 : 3), postgres, postgresServer);
+        return new BenchOptions(sync, quick, json, workloads, systems, directory, repeat ?? (quick ? 1 : 3), postgres, postgresServer, silos);
     }
 
     private static IEnumerable<string> Split(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -43,6 +43,9 @@ internal static class Runner
         await Best(o.Runs("W1", "raw-npgsql"), "W1 raw-npgsql row-per-txn", () => Task.Run(() => RawNpgsql.RowPerTxn(bench)));
         await Best(o.Runs("W1", "marten"), "W1 marten", () => MartenBaseline.RunW1(bench));
 
+        foreach (var silos in o.Silos)
+            await Step(o.Runs("W1S", "eventstore"), $"W1S eventstore {silos} silos", () => W1Silos.Run(bench, silos));
+
         await Best(o.Runs("W2", "eventstore"), "W2 eventstore", () => W2SequentialAppend.Run(bench));
         await Best(o.Runs("W2", "raw-sqlite"), "W2 raw", () => Task.Run(() => RawSequential.Run(bench)));
         await Step(o.Runs("W2", "orleans-logstorage"), "W2 LogStorage", () => LogStorageBaseline.RunW2(bench));

@@ -59,7 +59,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Result> results
         return (markdown, json);
     }
 
-    private static int WorkloadOrder(string workload) => workload == "fill" ? 35 : workload.Length == 2 ? (workload[1] - '0') * 10 : 99;
+    private static int WorkloadOrder(string workload) => workload == "fill" ? 35 : workload == "W1S" ? 11 : workload.Length == 2 ? (workload[1] - '0') * 10 : 99;
 
     private static string Number(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "";
 
