@@ -160,8 +160,9 @@ internal sealed class PostgresJournalReader(NpgsqlDataSource source, EventRowRea
         command.Parameters.AddWithValue("event_id", eventId);
         command.Parameters.AddWithValue("limit", (long)limit);
         await using var reader = await command.ExecuteReaderAsync();
+        var depth = reader.GetOrdinal("depth"); // by name: the column after the event's, however many those are
         var events = new List<TreeEvent>();
-        while (await reader.ReadAsync()) events.Add(new TreeEvent(rows.Read(reader), reader.GetInt32(12)));
+        while (await reader.ReadAsync()) events.Add(new TreeEvent(rows.Read(reader), reader.GetInt32(depth)));
         return events;
     }
 

@@ -290,7 +290,7 @@ internal static class PostgresJournalSql
 
     /// <summary>
     /// The event @event_id and every event it caused, transitively (an event's causation_id is the id of its cause), each
-    /// with its depth below it (the column after <see cref="Columns"/>), in commit order, at most @limit of them. A
+    /// with its depth below it (column <c>depth</c>, after <see cref="Columns"/>), in commit order, at most @limit of them. A
     /// recursive query yields its levels in turn (the root, what it caused, what those caused…) and is evaluated only as
     /// far as its rows are read, so the LIMIT stops the walk: a cut-off tree is its top, whole levels then part of the
     /// next, every event's cause included. It ends on any data: each event has one cause, so it is reached at most once,

@@ -147,8 +147,9 @@ internal sealed class SqliteJournalReader(SqliteConnectionFactory connections, E
         command.Parameters.AddWithValue("$event_id", eventId);
         command.Parameters.AddWithValue("$limit", limit);
         using var reader = command.ExecuteReader();
+        var depth = reader.GetOrdinal("depth"); // by name: the column after the event's, however many those are
         var events = new List<TreeEvent>();
-        while (reader.Read()) events.Add(new TreeEvent(rows.Read(reader), reader.GetInt32(12)));
+        while (reader.Read()) events.Add(new TreeEvent(rows.Read(reader), reader.GetInt32(depth)));
         return events;
     });
 

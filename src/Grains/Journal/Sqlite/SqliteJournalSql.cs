@@ -239,7 +239,7 @@ internal static class SqliteJournalSql
 
     /// <summary>
     /// The event $event_id and every event it caused, transitively (an event's causation_id is the id of its cause), each
-    /// with its depth below it (the column after <see cref="Columns"/>), in commit order, at most $limit of them. The walk
+    /// with its depth below it (column <c>depth</c>, after <see cref="Columns"/>), in commit order, at most $limit of them. The walk
     /// is breadth first (a priority queue on depth) and stops after $limit events, so a cut-off tree is its top: whole
     /// levels, then part of the next, every event's cause included. It ends on any data: each event has one cause, so it
     /// is reached at most once, except the root (a cycle can only lead back to it), which the recursion never enters
