@@ -68,4 +68,23 @@ public interface IEventStoreGrain : IGrainWithIntegerKey
     /// commit is under way, it copies what it can and reports <see cref="CheckpointResult.Busy"/>; call again later.
     /// </summary>
     Task<CheckpointResult> Checkpoint();
+
+    // ---- Run timelines: correlation and causation ----
+
+    /// <summary>
+    /// A page of the events of one run, workflow or conversation: those whose <see cref="EventEnvelope.CorrelationId"/> is
+    /// <paramref name="correlationId"/>, from <paramref name="fromPosition"/> (inclusive), in global commit order, whatever
+    /// aggregates they belong to; at most <paramref name="limit"/> (up to 10,000). Pass the page's
+    /// <see cref="EventPage.NextPosition"/> as <paramref name="fromPosition"/> for the next page, until <see cref="EventPage.IsEnd"/>.
+    /// A correlation id no event has gives an empty page. Each page is one range of an index, whatever the journal's size.
+    /// </summary>
+    Task<EventPage> GetTimeline(string correlationId, long fromPosition = 0, int limit = 1000);
+
+    /// <summary>
+    /// The event <paramref name="eventId"/> and every event it caused, transitively (see <see cref="CausationTree"/>), at
+    /// most <paramref name="limit"/> of them (1 to 10,000): a larger tree comes back cut off, breadth first, and says so.
+    /// Causation ids are free text, so they may form a cycle; a cycle ends the walk where it comes back to the root.
+    /// An event id the journal does not hold is refused with <see cref="Errors.InvalidCommandException"/> naming it.
+    /// </summary>
+    Task<CausationTree> GetCausationTree(string eventId, int limit = 1000);
 }

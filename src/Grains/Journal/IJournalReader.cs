@@ -41,4 +41,15 @@ internal interface IJournalReader
 
     /// <summary>Counts of the journal, consistent with each other; <paramref name="sizeBytes"/> is reported as its size.</summary>
     Task<EventStoreStats> GetStatsAsync(long sizeBytes);
+
+    // ---- Run timelines: correlation and causation ----
+
+    /// <summary>Up to <paramref name="limit"/> events with this correlation id from <paramref name="fromPosition"/>, in position order.</summary>
+    Task<IReadOnlyList<EventEnvelope>> ReadCorrelationAsync(string correlationId, long fromPosition, int limit);
+
+    /// <summary>
+    /// The event with this id and the events it caused, transitively, each with its depth below it, in position order: at
+    /// most <paramref name="limit"/>, taken breadth first (every event's cause is among them). Empty if no event has the id.
+    /// </summary>
+    Task<IReadOnlyList<TreeEvent>> ReadCausationTreeAsync(string eventId, int limit);
 }

@@ -39,4 +39,12 @@ public sealed class EventStoreGrain(IEventStore store) : Grain, IEventStoreGrain
 
     /// <inheritdoc />
     public Task<CheckpointResult> Checkpoint() => store.CheckpointAsync();
+
+    // ---- Run timelines: correlation and causation ----
+
+    /// <inheritdoc />
+    public Task<EventPage> GetTimeline(string correlationId, long fromPosition = 0, int limit = 1000) => store.GetTimelineAsync(correlationId, fromPosition, limit);
+
+    /// <inheritdoc />
+    public Task<CausationTree> GetCausationTree(string eventId, int limit = 1000) => store.GetCausationTreeAsync(eventId, limit);
 }

@@ -41,4 +41,12 @@ public interface IEventStore
 
     /// <inheritdoc cref="IEventStoreGrain.Checkpoint"/>
     Task<CheckpointResult> CheckpointAsync();
+
+    // ---- Run timelines: correlation and causation ----
+
+    /// <inheritdoc cref="IEventStoreGrain.GetTimeline"/>
+    Task<EventPage> GetTimelineAsync(string correlationId, long fromPosition = 0, int limit = 1000);
+
+    /// <inheritdoc cref="IEventStoreGrain.GetCausationTree"/>
+    Task<CausationTree> GetCausationTreeAsync(string eventId, int limit = 1000);
 }

@@ -122,10 +122,13 @@ internal sealed class JournalEventStore(EventJournal journal, IJournalReader rea
 
     public Task<CheckpointResult> CheckpointAsync() => journal.CheckpointAsync();
 
-    private async Task<EventPage> PageAsync(long fromPosition, int limit, string? eventType)
-    {
+    private async Task<EventPage> PageAsync(long fromPosition, int limit, string? eventType) =>
         // One row more than asked tells whether anything follows the page.
-        var events = await reader.ReadFromPositionAsync(fromPosition, limit + 1, eventType);
+        Page(await reader.ReadFromPositionAsync(fromPosition, limit + 1, eventType), fromPosition, limit);
+
+    /// <summary>A page of at most <paramref name="limit"/> events cut from one read of <paramref name="limit"/> + 1.</summary>
+    private static EventPage Page(IReadOnlyList<EventEnvelope> events, long fromPosition, int limit)
+    {
         var page = events.Count > limit ? events.Take(limit).ToList() : events;
         var next = page.Count == 0 ? fromPosition : page[^1].Position + 1;
         return new EventPage(page, next, IsEnd: events.Count <= limit);
@@ -161,4 +164,22 @@ internal sealed class JournalEventStore(EventJournal journal, IJournalReader rea
             : null;
 
     private static EventReceipt Receipt(EventEnvelope e) => new(e.Id, e.Type, e.AggregateId, e.Version, e.Position);
+
+    // ---- Run timelines: correlation and causation ----
+
+    public async Task<EventPage> GetTimelineAsync(string correlationId, long fromPosition = 0, int limit = 1000)
+    {
+        _check.Id(correlationId, nameof(correlationId));
+        _check.Page(fromPosition, limit);
+        return Page(await reader.ReadCorrelationAsync(correlationId, fromPosition, limit + 1), fromPosition, limit);
+    }
+
+    public async Task<CausationTree> GetCausationTreeAsync(string eventId, int limit = 1000)
+    {
+        _check.Id(eventId, nameof(eventId));
+        _check.TreeLimit(limit);
+        var rows = await reader.ReadCausationTreeAsync(eventId, limit + 1);
+        if (rows.Count == 0) throw new InvalidCommandException(nameof(eventId), $"no event has the id '{eventId}'");
+        return CausationTreeShape.Of(eventId, rows, limit);
+    }
 }

@@ -76,6 +76,15 @@ internal sealed class StoreArguments(JournalOptions options)
         if (size > options.MaxSnapshotBytes) throw new PayloadTooLargeException("snapshot", size, options.MaxSnapshotBytes);
     }
 
+    // ---- Run timelines: correlation and causation ----
+
+    /// <summary>A causation tree's limit: it holds at least its root, and at most a page.</summary>
+    public void TreeLimit(int limit)
+    {
+        if (limit < 1) throw new InvalidCommandException(nameof(limit), $"is {limit}; a tree holds at least its root, so the limit is 1 or more");
+        Limit(limit, nameof(limit));
+    }
+
     private void Limit(int limit, string argument)
     {
         if (limit < 0) throw new InvalidCommandException(argument, $"is {limit}; a limit is 0 or more");

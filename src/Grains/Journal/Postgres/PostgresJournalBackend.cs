@@ -52,6 +52,7 @@ internal sealed class PostgresJournalBackend : IJournalBackend, IDisposable
     /// queue behind, and then block, the other silos' appends and reads); one recorded by a newer version is refused.
     /// An upgrade computes the stats counters from the rows once, in the same transaction, holding the head row's
     /// lock (so no batch commits between the count and the new version: the counters agree with the rows).
+    /// An upgrade from schema 4 only builds the run timelines' indexes (schema 5); appends wait for them.
     /// </summary>
     public void EnsureSchema()
     {
@@ -68,8 +69,10 @@ internal sealed class PostgresJournalBackend : IJournalBackend, IDisposable
                 $"The journal in {Description} has schema version {recorded}, newer than this silo's {PostgresJournalSql.SchemaVersion}; upgrade the silo.");
         if (recorded == PostgresJournalSql.SchemaVersion) return; // DDL would lock tables that running silos use
         using (var create = new NpgsqlCommand(PostgresJournalSql.CreateSchema, connection, transaction)) create.ExecuteNonQuery();
+        using (var indexes = new NpgsqlCommand(PostgresJournalSql.CreateTimelineIndexes, connection, transaction)) indexes.ExecuteNonQuery(); // schema 5: run timelines
         using (var lockHead = new NpgsqlCommand(PostgresJournalSql.LockHead, connection, transaction)) lockHead.ExecuteNonQuery();
-        using (var recount = new NpgsqlCommand(PostgresJournalSql.RecountStats, connection, transaction)) recount.ExecuteNonQuery();
+        if (recorded is null or < PostgresJournalSql.StatsSchemaVersion) // schema 4 has its counters already
+            using (var recount = new NpgsqlCommand(PostgresJournalSql.RecountStats, connection, transaction)) recount.ExecuteNonQuery();
         using (var record = new NpgsqlCommand(PostgresJournalSql.RecordSchemaVersion, connection, transaction))
         {
             record.Parameters.AddWithValue("version", PostgresJournalSql.SchemaVersion);

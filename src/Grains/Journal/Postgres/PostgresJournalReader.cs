@@ -142,6 +142,30 @@ internal sealed class PostgresJournalReader(NpgsqlDataSource source, EventRowRea
         return stats;
     }
 
+    // ---- Run timelines: correlation and causation ----
+
+    /// <summary>Up to <paramref name="limit"/> events with this correlation id from <paramref name="fromPosition"/>, in position order.</summary>
+    public Task<IReadOnlyList<EventEnvelope>> ReadCorrelationAsync(string correlationId, long fromPosition, int limit) =>
+        ReadEventsAsync(PostgresJournalSql.SelectCorrelationFrom, p =>
+        {
+            p.AddWithValue("correlation_id", correlationId);
+            p.AddWithValue("from", fromPosition);
+            p.AddWithValue("limit", (long)limit);
+        });
+
+    /// <summary>The event with this id and, breadth first, what it caused: at most <paramref name="limit"/>, in position order.</summary>
+    public async Task<IReadOnlyList<TreeEvent>> ReadCausationTreeAsync(string eventId, int limit)
+    {
+        await using var command = source.CreateCommand(PostgresJournalSql.SelectCausationTree);
+        command.Parameters.AddWithValue("event_id", eventId);
+        command.Parameters.AddWithValue("limit", (long)limit);
+        await using var reader = await command.ExecuteReaderAsync();
+        var depth = reader.GetOrdinal("depth"); // by name: the column after the event's, however many those are
+        var events = new List<TreeEvent>();
+        while (await reader.ReadAsync()) events.Add(new TreeEvent(rows.Read(reader), reader.GetInt32(depth)));
+        return events;
+    }
+
     private async Task<IReadOnlyList<EventEnvelope>> ReadEventsAsync(string sql, Action<NpgsqlParameterCollection> bind)
     {
         await using var command = source.CreateCommand(sql);

@@ -10,9 +10,13 @@ internal static class PostgresJournalSql
 {
     /// <summary>
     /// Numbered like the SQLite schema: 2 added <c>grain_snapshots</c>, 3 added <c>events.request</c>, 4 the stats
-    /// counters (<c>journal_totals</c>, <c>event_type_counts</c>, <c>aggregate_type_counts</c>, and the snapshot tables' triggers).
+    /// counters (<c>journal_totals</c>, <c>event_type_counts</c>, <c>aggregate_type_counts</c>, and the snapshot tables' triggers),
+    /// 5 the run timelines' indexes (<see cref="CreateTimelineIndexes"/>).
     /// </summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 5;
+
+    /// <summary>The schema that added the stats counters: a database recorded below it is recounted once by the upgrade.</summary>
+    public const int StatsSchemaVersion = 4;
 
     /// <summary>Held (for the schema transaction only) while one silo creates or upgrades the schema, so two silos starting at once take turns.</summary>
     public const long SchemaLockKey = 0x4576_656E_744A_726E; // "EventJrn"
@@ -267,4 +271,40 @@ internal static class PostgresJournalSql
         var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
         return $"SELECT {Columns} FROM events{where} ORDER BY position LIMIT @limit OFFSET @offset";
     }
+
+    // ---- Schema 5: run timelines (correlation and causation) ----
+
+    /// <summary>
+    /// Schema 5, run timelines: a correlation id's events in commit order are one range of <c>idx_events_correlation</c>,
+    /// and the events an event caused are one lookup in <c>idx_events_causation</c>. Partial: events without the id cost
+    /// nothing. Run by the upgrade in its transaction (building them reads the events once and holds off appends meanwhile).
+    /// </summary>
+    public const string CreateTimelineIndexes = """
+        CREATE INDEX IF NOT EXISTS idx_events_correlation ON events (correlation_id, position) WHERE correlation_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS idx_events_causation ON events (causation_id) WHERE causation_id IS NOT NULL;
+        """;
+
+    /// <summary>Up to @limit events of one correlation id from position @from, in commit order: a range scan of <c>idx_events_correlation</c>.</summary>
+    public const string SelectCorrelationFrom =
+        $"SELECT {Columns} FROM events WHERE correlation_id = @correlation_id AND position >= @from ORDER BY position LIMIT @limit";
+
+    /// <summary>
+    /// The event @event_id and every event it caused, transitively (an event's causation_id is the id of its cause), each
+    /// with its depth below it (column <c>depth</c>, after <see cref="Columns"/>), in commit order, at most @limit of them. A
+    /// recursive query yields its levels in turn (the root, what it caused, what those caused…) and is evaluated only as
+    /// far as its rows are read, so the LIMIT stops the walk: a cut-off tree is its top, whole levels then part of the
+    /// next, every event's cause included. It ends on any data: each event has one cause, so it is reached at most once,
+    /// except the root (a cycle can only lead back to it), which the recursion never enters again; and the LIMIT stops it
+    /// in any case. Each step is one lookup in <c>idx_events_causation</c> per event of the level.
+    /// </summary>
+    public const string SelectCausationTree = $"""
+        WITH RECURSIVE tree(node_id, node_position, depth) AS (
+            SELECT id, position, 0 FROM events WHERE id = @event_id
+            UNION ALL
+            SELECT e.id, e.position, tree.depth + 1 FROM tree JOIN events e ON e.causation_id = tree.node_id
+            WHERE e.causation_id IS NOT NULL AND e.id <> @event_id
+        )
+        SELECT {Columns}, walked.depth FROM (SELECT node_position, depth FROM tree LIMIT @limit) walked
+        JOIN events ON events.position = walked.node_position ORDER BY position
+        """;
 }

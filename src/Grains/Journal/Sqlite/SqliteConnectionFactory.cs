@@ -77,6 +77,7 @@ internal sealed class SqliteConnectionFactory
         using var connection = OpenWriter();
         Execute(connection, SqliteJournalSql.CreateSchema);
         AddRequestColumn(connection);
+        Execute(connection, SqliteJournalSql.CreateTimelineIndexes); // schema 5: run timelines
         RecordSchemaVersion(connection);
     }
 
@@ -84,7 +85,7 @@ internal sealed class SqliteConnectionFactory
     /// Below schema 4 the stats counters are computed from the rows, once, in the transaction that records the new
     /// version: a file is either still at the old version or has counters that agree with its rows, and of two
     /// processes opening it at once only the first recounts (the write lock is taken before the version is read).
-    /// A file of a newer schema keeps its version.
+    /// A file of schema 4 already has its counters (schema 5 only adds indexes). A file of a newer schema keeps its version.
     /// </summary>
     private static void RecordSchemaVersion(SqliteConnection connection)
     {
@@ -92,9 +93,10 @@ internal sealed class SqliteConnectionFactory
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = SqliteJournalSql.SelectSchemaVersion;
-        if ((long)command.ExecuteScalar()! >= SqliteJournalSql.SchemaVersion) return;
+        var recorded = (long)command.ExecuteScalar()!;
+        if (recorded >= SqliteJournalSql.SchemaVersion) return;
         command.CommandText = SqliteJournalSql.RecountStats;
-        command.ExecuteNonQuery();
+        if (recorded < SqliteJournalSql.StatsSchemaVersion) command.ExecuteNonQuery();
         command.CommandText = SqliteJournalSql.RecordSchemaVersion;
         command.ExecuteNonQuery();
         transaction.Commit();

@@ -129,6 +129,30 @@ internal sealed class SqliteJournalReader(SqliteConnectionFactory connections, E
         };
     });
 
+    // ---- Run timelines: correlation and causation ----
+
+    /// <summary>Up to <paramref name="limit"/> events with this correlation id from <paramref name="fromPosition"/>, in position order.</summary>
+    public Task<IReadOnlyList<EventEnvelope>> ReadCorrelationAsync(string correlationId, long fromPosition, int limit) =>
+        ReadEventsAsync(SqliteJournalSql.SelectCorrelationFrom, p =>
+        {
+            p.AddWithValue("$correlation_id", correlationId);
+            p.AddWithValue("$from", fromPosition);
+            p.AddWithValue("$limit", limit);
+        });
+
+    /// <summary>The event with this id and, breadth first, what it caused: at most <paramref name="limit"/>, in position order.</summary>
+    public Task<IReadOnlyList<TreeEvent>> ReadCausationTreeAsync(string eventId, int limit) => Run<IReadOnlyList<TreeEvent>>(connection =>
+    {
+        using var command = Command(connection, SqliteJournalSql.SelectCausationTree);
+        command.Parameters.AddWithValue("$event_id", eventId);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var depth = reader.GetOrdinal("depth"); // by name: the column after the event's, however many those are
+        var events = new List<TreeEvent>();
+        while (reader.Read()) events.Add(new TreeEvent(rows.Read(reader), reader.GetInt32(depth)));
+        return events;
+    });
+
     private Task<IReadOnlyList<EventEnvelope>> ReadEventsAsync(string sql, Action<SqliteParameterCollection> bind) => Run<IReadOnlyList<EventEnvelope>>(connection =>
     {
         using var command = Command(connection, sql);

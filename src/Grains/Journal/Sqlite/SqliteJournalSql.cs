@@ -5,9 +5,13 @@ internal static class SqliteJournalSql
 {
     /// <summary>
     /// 2: grains keep their own snapshots in <c>grain_snapshots</c>; 3: <c>events.request</c>; 4: the stats counters
-    /// (<c>journal_totals</c>, <c>event_type_counts</c>, <c>aggregate_type_counts</c>). All are added to older files on open.
+    /// (<c>journal_totals</c>, <c>event_type_counts</c>, <c>aggregate_type_counts</c>); 5: the run timelines' indexes
+    /// (<see cref="CreateTimelineIndexes"/>). All are added to older files on open.
     /// </summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 5;
+
+    /// <summary>The schema that added the stats counters: a file recorded below it is recounted once on open.</summary>
+    public const int StatsSchemaVersion = 4;
 
     public const string CreateSchema = """
         CREATE TABLE IF NOT EXISTS events (
@@ -215,4 +219,41 @@ internal static class SqliteJournalSql
     }
 
     private static string Parameters(string prefix, int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"{prefix}{i}"));
+
+    // ---- Schema 5: run timelines (correlation and causation) ----
+
+    /// <summary>
+    /// Schema 5, run timelines: a correlation id's events in commit order are one range of
+    /// <c>idx_events_correlation</c>, and the events an event caused are one lookup in <c>idx_events_causation</c>.
+    /// Partial: events without the id cost nothing. Run on every open, so older files get them (building them reads the
+    /// events once).
+    /// </summary>
+    public const string CreateTimelineIndexes = """
+        CREATE INDEX IF NOT EXISTS idx_events_correlation ON events (correlation_id, position) WHERE correlation_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS idx_events_causation ON events (causation_id) WHERE causation_id IS NOT NULL;
+        """;
+
+    /// <summary>Up to $limit events of one correlation id from position $from, in commit order: a range scan of <c>idx_events_correlation</c>.</summary>
+    public const string SelectCorrelationFrom =
+        $"SELECT {Columns} FROM events WHERE correlation_id = $correlation_id AND position >= $from ORDER BY position LIMIT $limit";
+
+    /// <summary>
+    /// The event $event_id and every event it caused, transitively (an event's causation_id is the id of its cause), each
+    /// with its depth below it (column <c>depth</c>, after <see cref="Columns"/>), in commit order, at most $limit of them. The walk
+    /// is breadth first (a priority queue on depth) and stops after $limit events, so a cut-off tree is its top: whole
+    /// levels, then part of the next, every event's cause included. It ends on any data: each event has one cause, so it
+    /// is reached at most once, except the root (a cycle can only lead back to it), which the recursion never enters
+    /// again; and the LIMIT stops it in any case. Each step is one lookup in <c>idx_events_causation</c>.
+    /// </summary>
+    public const string SelectCausationTree = $"""
+        WITH RECURSIVE tree(node_id, node_position, depth) AS (
+            SELECT id, position, 0 FROM events WHERE id = $event_id
+            UNION ALL
+            SELECT e.id, e.position, tree.depth + 1 FROM tree JOIN events e ON e.causation_id = tree.node_id
+            WHERE e.causation_id IS NOT NULL AND e.id <> $event_id
+            ORDER BY 3
+            LIMIT $limit
+        )
+        SELECT {Columns}, depth FROM tree JOIN events ON events.position = tree.node_position ORDER BY position
+        """;
 }
