@@ -169,6 +169,22 @@ public abstract class MemoryExpiryTests(ReminderCluster cluster, ITestOutputHelp
     }
 
     [Fact]
+    public async Task A_store_with_a_time_to_live_retried_under_its_event_id_returns_the_first_receipt_and_expires_once()
+    {
+        var ns = Ids.New("memory");
+        var context = new CommandContext { EventId = Ids.New("store") };
+        var first = await Namespace(ns).Store("k", "fact", 1, context: context, timeToLive: TimeSpan.FromSeconds(1));
+        var dueAt = (await Namespace(ns).GetState()).Entries["k"].ExpiresAt;
+        Assert.Equal(first, await Namespace(ns).Store("k", "fact", 1, context: context, timeToLive: TimeSpan.FromSeconds(1)));
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => Namespace(ns).Store("k", "fact", 1, context: context, timeToLive: TimeSpan.FromSeconds(5)));
+
+        var rows = await WaitFor(ns, rows => rows.Any(r => r.Type == "memory:expired"));
+        await NoReminderLeft(ns);
+        Assert.Equal(["memory:stored", "memory:expired"], cluster.Journal.Rows(ns).Select(r => r.Type));
+        Assert.Equal(dueAt, Payload(rows[^1]).GetProperty("expiresAt").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task A_store_without_a_time_to_live_writes_the_payload_it_always_did()
     {
         var ns = Ids.New("memory");
