@@ -24,6 +24,8 @@ public sealed class MemoryEntry
     [Id(7)] public DateTimeOffset? DeletedAt { get; set; }
     /// <summary>When it expired, if it did.</summary>
     [Id(8)] public DateTimeOffset? ExpiredAt { get; set; }
+    /// <summary>When it falls due and the namespace expires it by itself, if it was stored with a time to live.</summary>
+    [Id(9)] public DateTimeOffset? ExpiresAt { get; set; }
 
     /// <summary>False once deleted or expired (until stored again).</summary>
     public bool IsActive => DeletedAt is null && ExpiredAt is null;
@@ -49,7 +51,7 @@ public sealed class MemoryNamespaceView : AggregateView
         {
             case MemoryStored e:
                 Namespace = e.Namespace;
-                Entries[e.Key] = new MemoryEntry { MemoryId = e.MemoryId, Key = e.Key, MemoryType = e.MemoryType, Size = e.Size, StoredAt = e.StoredAt };
+                Entries[e.Key] = new MemoryEntry { MemoryId = e.MemoryId, Key = e.Key, MemoryType = e.MemoryType, Size = e.Size, StoredAt = e.StoredAt, ExpiresAt = e.ExpiresAt };
                 break;
             case MemoryRetrieved e when Entries.TryGetValue(e.Key, out var entry):
                 (entry.AccessCount, entry.LastAccessedAt) = (e.AccessCount, e.RetrievedAt);

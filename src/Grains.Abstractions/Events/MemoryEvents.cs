@@ -1,8 +1,15 @@
+using System.Text.Json.Serialization;
+
 namespace EventStore.Events;
 
-/// <summary>A memory entry was saved (or overwritten) under a key of a namespace.</summary>
+/// <summary>
+/// A memory entry was saved (or overwritten) under a key of a namespace. <see cref="ExpiresAt"/>, when set, is when the
+/// namespace expires it by itself (<c>memory:expired</c>); it is left out of the JSON when null, so payloads without a
+/// time to live read and write as before it existed.
+/// </summary>
 [EventType("memory:stored"), GenerateSerializer, Immutable]
-public sealed record MemoryStored(string MemoryId, string Namespace, string Key, string MemoryType, long Size, DateTimeOffset StoredAt) : IMemoryEvent;
+public sealed record MemoryStored(string MemoryId, string Namespace, string Key, string MemoryType, long Size, DateTimeOffset StoredAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ExpiresAt = null) : IMemoryEvent;
 
 /// <summary>A memory entry was read; <see cref="AccessCount"/> counts reads including this one.</summary>
 [EventType("memory:retrieved"), GenerateSerializer, Immutable]

@@ -60,4 +60,8 @@ internal static class Guard
     /// <summary>A number within [min, max].</summary>
     public static long InRange(long value, string argument, long min, long max) =>
         value >= min && value <= max ? value : throw new InvalidCommandException(argument, $"is {value}, outside {min}..{max}");
+
+    /// <summary>A time span above zero and at most <paramref name="max"/>.</summary>
+    public static TimeSpan Positive(TimeSpan value, string argument, TimeSpan max) =>
+        value > TimeSpan.Zero && value <= max ? value : throw new InvalidCommandException(argument, $"is {value}, outside (0, {max}]");
 }

@@ -2,6 +2,7 @@ using EventStore.Journal;
 using EventStore.Journal.Postgres;
 using EventStore.Journal.Sqlite;
 using EventStore.LogConsistency;
+using EventStore.Reminders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -56,6 +57,13 @@ public static class EventJournalSiloBuilderExtensions
             var create = ActivatorUtilities.CreateFactory(typeof(JournalProtocolServices), [typeof(IGrainContext)]);
             return context => (ILogConsistencyProtocolServices)create(sp, [context]);
         });
+
+        // Durable reminders (memory time to live) in the journal's database.
+        builder.AddReminders();
+        builder.Services.AddOptions<MemoryExpiryOptions>();
+        builder.Services.TryAddSingleton<IReminderTable>(sp => new JournalReminderTable(
+            sp.GetRequiredService<IJournalBackend>().CreateReminderDatabase(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MemoryExpiryValidation>();
         return builder;
     }
 
@@ -65,6 +73,17 @@ public static class EventJournalSiloBuilderExtensions
         return options.Provider == JournalProvider.Postgres
             ? new PostgresJournalBackend(options, serializer)
             : new SqliteJournalBackend(options, serializer);
+    }
+
+    /// <summary>Checks the time-to-live settings against Orleans' reminder options when the silo starts.</summary>
+    private sealed class MemoryExpiryValidation(IOptions<MemoryExpiryOptions> expiry, IOptions<ReminderOptions> reminders) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) =>
+            lifecycle.Subscribe(nameof(MemoryExpiryValidation), ServiceLifecycleStage.RuntimeInitialize, _ =>
+            {
+                expiry.Value.Validate(reminders.Value);
+                return Task.CompletedTask;
+            });
     }
 
     /// <summary>Starts the journal before grains run and stops it after they are gone.</summary>

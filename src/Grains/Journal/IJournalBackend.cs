@@ -1,4 +1,5 @@
 using EventStore.Projections;
+using EventStore.Reminders;
 using EventStore.Store;
 
 namespace EventStore.Journal;
@@ -33,4 +34,9 @@ internal interface IJournalBackend
 
     /// <summary>Moves what the database keeps aside (a WAL) into its main storage, never delaying an append.</summary>
     Task<CheckpointResult> CheckpointAsync();
+
+    // Reminders (memory time to live).
+
+    /// <summary>Orleans' reminder table in the journal's database, beside the journal (not part of its schema version).</summary>
+    IReminderDatabase CreateReminderDatabase();
 }

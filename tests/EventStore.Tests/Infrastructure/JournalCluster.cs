@@ -47,6 +47,9 @@ public class JournalCluster : IAsyncLifetime
     /// <summary>Projection settings on top of the defaults.</summary>
     protected virtual void ConfigureProjections(ProjectionOptions options) { }
 
+    /// <summary>More silo settings, after the journal and the projections.</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo) { }
+
     /// <summary>Runs on the empty journal (its folder made, its database created) before the first silo opens it: to lay down an older schema, say.</summary>
     protected virtual void Prepare() { }
 
@@ -59,10 +62,14 @@ public class JournalCluster : IAsyncLifetime
         await StartAsync();
     }
 
-    /// <summary>Stops every silo and starts a new cluster on the same journal (file or database).</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Stops every silo and starts a new cluster on the same journal (file or database); <paramref name="whileStopped"/>
+    /// runs in between, while no silo runs.
+    /// </summary>
+    public async Task RestartAsync(Func<Task>? whileStopped = null)
     {
         await StopAsync();
+        if (whileStopped is not null) await whileStopped();
         await StartAsync();
     }
 
@@ -83,7 +90,7 @@ public class JournalCluster : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.Options.ConfigureFileLogging = false;
         builder.Options.ServiceId = "event-store-tests";
-        builder.ConfigureSilo((_, silo) => silo
+        builder.ConfigureSilo((_, silo) => ConfigureSilo(silo
             .AddSqliteEventJournal(options =>
             {
                 options.DatabasePath = DatabasePath;
@@ -92,7 +99,7 @@ public class JournalCluster : IAsyncLifetime
                 options.EventAssemblies.Add(typeof(NoteAdded).Assembly);
                 ConfigureJournal(options);
             })
-            .AddEventStoreProjections(ConfigureProjections));
+            .AddEventStoreProjections(ConfigureProjections)));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         // The tests of both backends are the same code: make sure this cluster's journal is the one it claims to be.

@@ -1,5 +1,6 @@
 using EventStore.Errors;
 using EventStore.Projections;
+using EventStore.Reminders;
 using EventStore.Store;
 using Npgsql;
 
@@ -114,4 +115,9 @@ internal sealed class PostgresJournalBackend : IJournalBackend, IDisposable
         _readers.Dispose();
         _writer.Dispose();
     }
+
+    // Reminders (memory time to live).
+
+    /// <summary>The reminder table on the readers' pooled connections.</summary>
+    public IReminderDatabase CreateReminderDatabase() => new PostgresReminderDatabase(_readers);
 }

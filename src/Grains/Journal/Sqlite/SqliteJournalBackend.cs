@@ -1,4 +1,5 @@
 using EventStore.Projections;
+using EventStore.Reminders;
 using EventStore.Store;
 using Microsoft.Data.Sqlite;
 
@@ -106,4 +107,8 @@ internal sealed class SqliteJournalBackend : IJournalBackend
     }
 
     private static long FileSize(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+
+    // Reminders (memory time to live).
+
+    public IReminderDatabase CreateReminderDatabase() => new SqliteReminderDatabase(_connections);
 }
