@@ -41,4 +41,13 @@ internal interface IJournalReader
 
     /// <summary>Counts of the journal, consistent with each other; <paramref name="sizeBytes"/> is reported as its size.</summary>
     Task<EventStoreStats> GetStatsAsync(long sizeBytes);
+
+    // --- Live subscriptions (issue 12) ---
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> events with <paramref name="afterPosition"/> &lt; position ≤ <paramref name="toPosition"/>, in
+    /// position order, of the given aggregate types and event types (null: any).
+    /// </summary>
+    Task<IReadOnlyList<EventEnvelope>> ReadMatchingAsync(long afterPosition, long toPosition, IReadOnlyList<string>? aggregateTypes,
+        IReadOnlyList<string>? eventTypes, int limit);
 }

@@ -267,4 +267,18 @@ internal static class PostgresJournalSql
         var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
         return $"SELECT {Columns} FROM events{where} ORDER BY position LIMIT @limit OFFSET @offset";
     }
+
+    // --- Live subscriptions (issue 12) ---
+
+    /// <summary>
+    /// A subscription's page: events in (@after, @to], in position order, of the given aggregate types and event types
+    /// (text arrays; no condition when absent).
+    /// </summary>
+    public static string SelectMatchingAfter(bool aggregateTypes, bool eventTypes)
+    {
+        var conditions = "position > @after AND position <= @to";
+        if (aggregateTypes) conditions += " AND aggregate_type = ANY(@aggregate_types)";
+        if (eventTypes) conditions += " AND type = ANY(@types)";
+        return $"SELECT {Columns} FROM events WHERE {conditions} ORDER BY position LIMIT @limit";
+    }
 }
