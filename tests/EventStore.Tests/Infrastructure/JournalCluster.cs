@@ -47,6 +47,9 @@ public class JournalCluster : IAsyncLifetime
     /// <summary>Projection settings on top of the defaults.</summary>
     protected virtual void ConfigureProjections(ProjectionOptions options) { }
 
+    /// <summary>More silo configuration, after the journal and the projections (subscription settings, say).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo) { }
+
     /// <summary>Runs on the empty journal (its folder made, its database created) before the first silo opens it: to lay down an older schema, say.</summary>
     protected virtual void Prepare() { }
 
@@ -83,16 +86,19 @@ public class JournalCluster : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.Options.ConfigureFileLogging = false;
         builder.Options.ServiceId = "event-store-tests";
-        builder.ConfigureSilo((_, silo) => silo
-            .AddSqliteEventJournal(options =>
-            {
-                options.DatabasePath = DatabasePath;
-                options.Provider = Provider;
-                options.ConnectionString = ConnectionString;
-                options.EventAssemblies.Add(typeof(NoteAdded).Assembly);
-                ConfigureJournal(options);
-            })
-            .AddEventStoreProjections(ConfigureProjections));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddSqliteEventJournal(options =>
+                {
+                    options.DatabasePath = DatabasePath;
+                    options.Provider = Provider;
+                    options.ConnectionString = ConnectionString;
+                    options.EventAssemblies.Add(typeof(NoteAdded).Assembly);
+                    ConfigureJournal(options);
+                })
+                .AddEventStoreProjections(ConfigureProjections);
+            ConfigureSilo(silo);
+        });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         // The tests of both backends are the same code: make sure this cluster's journal is the one it claims to be.

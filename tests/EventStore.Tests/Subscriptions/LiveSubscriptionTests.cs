@@ -12,7 +12,7 @@ namespace EventStore.Tests.Subscriptions;
 /// duplicate, whatever the writers do and however the subscriber reads. Each test writes aggregates of types of its
 /// own and subscribes to those types, so tests sharing the cluster never see each other's events.
 /// </summary>
-public abstract class LiveSubscriptionTests(JournalCluster cluster)
+public abstract class LiveSubscriptionTests(SubscriptionCluster cluster)
 {
     private const string Milestone = "swarm:milestone-reached";
 
@@ -165,8 +165,8 @@ public abstract class LiveSubscriptionTests(JournalCluster cluster)
     }
 }
 
-[Collection(SharedClusterCollection.Name)]
-public sealed class LiveSubscriptionTests_Sqlite(JournalCluster cluster) : LiveSubscriptionTests(cluster);
+[Collection(SubscriptionCollection.Name)]
+public sealed class LiveSubscriptionTests_Sqlite(SubscriptionCluster cluster) : LiveSubscriptionTests(cluster);
 
-[Collection(PostgresClusterCollection.Name)]
-public sealed class LiveSubscriptionTests_Postgres(PostgresJournalCluster cluster) : LiveSubscriptionTests(cluster);
+[Collection(PostgresSubscriptionCollection.Name)]
+public sealed class LiveSubscriptionTests_Postgres(PostgresSubscriptionCluster cluster) : LiveSubscriptionTests(cluster);

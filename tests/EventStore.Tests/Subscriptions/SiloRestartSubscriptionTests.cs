@@ -8,7 +8,7 @@ using static EventStore.Tests.Subscriptions.SubscriptionTestKit;
 namespace EventStore.Tests.Subscriptions;
 
 /// <summary>A cluster of its own, since the test stops one of its silos.</summary>
-public class SubscriptionRestartCluster : JournalCluster;
+public class SubscriptionRestartCluster : SubscriptionCluster;
 
 /// <summary>A <see cref="SubscriptionRestartCluster"/> on PostgreSQL.</summary>
 public sealed class PostgresSubscriptionRestartCluster : SubscriptionRestartCluster
