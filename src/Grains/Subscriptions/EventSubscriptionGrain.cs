@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using EventStore.Events;
-using EventStore.Journal;
+using Orleans.Concurrency;
 using Orleans.Placement;
 
 namespace EventStore.Subscriptions;
@@ -12,8 +12,9 @@ namespace EventStore.Subscriptions;
 /// the response timeout. Placed on the silo the subscriber's call arrives at, whose writer's commits wake it at once.
 /// </summary>
 [PreferLocalPlacement]
+[Reentrant] // no state but the enumerator: GetHeadPosition never waits behind a subscription's long poll
 [GrainType("event-subscription")]
-internal sealed class EventSubscriptionGrain(IJournalReader reader, JournalTail tail, SubscriptionArguments arguments, OpenSubscriptions open)
+internal sealed class EventSubscriptionGrain(JournalTail tail, SubscriptionArguments arguments, OpenSubscriptions open)
     : Grain, IEventSubscriptionGrain
 {
     /// <inheritdoc />
@@ -21,7 +22,7 @@ internal sealed class EventSubscriptionGrain(IJournalReader reader, JournalTail 
     {
         arguments.Check(request);
         var after = request.AfterPosition;
-        var head = await reader.GetHeadPositionAsync();
+        var head = await tail.HeadAsync();
         if (request.StartAtHead) after = head;
         else SubscriptionArguments.StartsWithin(after, head);
         using var counted = open.Open();
@@ -37,5 +38,5 @@ internal sealed class EventSubscriptionGrain(IJournalReader reader, JournalTail 
     }
 
     /// <inheritdoc />
-    public Task<long> GetHeadPosition() => reader.GetHeadPositionAsync();
+    public Task<long> GetHeadPosition() => tail.HeadAsync();
 }

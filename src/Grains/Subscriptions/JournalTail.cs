@@ -29,7 +29,7 @@ internal sealed class JournalTail(IJournalReader reader, CommitSignal committed,
         {
             cancellationToken.ThrowIfCancellationRequested();
             var moved = committed.Next; // before the head is read: a commit after that read ends the wait below
-            var head = await Read(reader.GetHeadPositionAsync);
+            var head = await HeadAsync();
             if (head <= scanned)
             {
                 await WaitAsync(moved, cancellationToken);
@@ -40,6 +40,9 @@ internal sealed class JournalTail(IJournalReader reader, CommitSignal committed,
             scanned = page.Count < options.PageSize ? head : page[^1].Position;
         }
     }
+
+    /// <summary>The position of the last committed event; a failed read is <see cref="JournalUnavailableException"/>.</summary>
+    public Task<long> HeadAsync() => Read(reader.GetHeadPositionAsync);
 
     /// <summary>Until the writer signals a commit or the poll interval passes; back on the caller's scheduler (the grain's).</summary>
     private async Task WaitAsync(Task moved, CancellationToken cancellationToken)
