@@ -18,7 +18,8 @@ public static class SubscriptionSiloBuilderExtensions
         var options = builder.Services.AddOptions<SubscriptionOptions>();
         if (configure is not null) options.Configure(configure);
         options.Validate(o => o.PollInterval > TimeSpan.Zero, "EventStore:Subscriptions:PollInterval must be longer than 0")
-            .Validate(o => o.PageSize > 0, "EventStore:Subscriptions:PageSize must be at least 1");
+            .Validate(o => o.PageSize > 0, "EventStore:Subscriptions:PageSize must be at least 1")
+            .ValidateOnStart();
         builder.Services.TryAddSingleton<OpenSubscriptions>();
         builder.Services.TryAddSingleton(sp => sp.GetRequiredService<EventJournal>().Committed);
         builder.Services.TryAddSingleton(sp => new JournalTail(sp.GetRequiredService<IJournalReader>(), sp.GetRequiredService<CommitSignal>(),
