@@ -1,6 +1,7 @@
 using EventStore.Hosting;
 using EventStore.Journal;
 using EventStore.Reminders;
+using EventStore.Subscriptions;
 using EventStore.Tls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,7 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 
 builder.Services.Configure<JournalOptions>(builder.Configuration.GetSection("EventStore:Journal"));
 builder.Services.Configure<MemoryExpiryOptions>(builder.Configuration.GetSection(MemoryExpiryOptions.SectionName));
+builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection("EventStore:Subscriptions"));
 builder.UseOrleans(orleans => orleans
     .AddEventStoreClustering(builder.Configuration)
     .UseEventStoreTls(builder.Configuration.GetSection(EventStoreTlsOptions.SectionName).Get<EventStoreTlsOptions>() ?? new())

@@ -31,6 +31,7 @@ public static class EventJournalSiloBuilderExtensions
     /// (<see cref="JournalLogConsistencyProvider.ProviderName"/>) and the <see cref="IEventStore"/> service. The schema is created and the
     /// group-commit writer started when the silo starts; queued appends are committed when it stops.
     /// When the silo is ready it logs one line naming the journal, its durability and the silo's endpoints.
+    /// It also serves live subscriptions (<see cref="SubscriptionSiloBuilderExtensions.AddEventSubscriptions"/>).
     /// </summary>
     public static ISiloBuilder AddEventJournal(this ISiloBuilder builder, Action<JournalOptions>? configure = null)
     {
@@ -64,6 +65,9 @@ public static class EventJournalSiloBuilderExtensions
         builder.Services.TryAddSingleton<IReminderTable>(sp => new JournalReminderTable(
             sp.GetRequiredService<IJournalBackend>().CreateReminderDatabase(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MemoryExpiryValidation>();
+
+        // Live subscriptions (issue 12): every silo with the journal serves them.
+        builder.AddEventSubscriptions();
         return builder;
     }
 

@@ -33,6 +33,9 @@ internal sealed partial class EventJournal : IDisposable
     /// <summary>The events of every commit of this silo, as they are committed.</summary>
     public CommittedFeed Feed { get; }
 
+    /// <summary>Pulsed after each commit of this silo's writer that stored events: the live subscriptions' wake-up.</summary>
+    public CommitSignal Committed { get; } = new();
+
     /// <summary>The backend's reads, for tests; the product takes the <see cref="IJournalReader"/> through its constructors.</summary>
     internal IJournalReader Reader => _backend.Reader;
 
@@ -139,7 +142,7 @@ internal sealed partial class EventJournal : IDisposable
     {
         _backend.EnsureSchema();
         LogStarted(_logger, Description);
-        return new GroupCommitWriter(_backend.CreateBatchStore(), new WriterLimits(_options.MaxEventsPerCommit, _options.MaxQueuedEvents, _options.MaxQueuedBytes), Feed, _logger);
+        return new GroupCommitWriter(_backend.CreateBatchStore(), new WriterLimits(_options.MaxEventsPerCommit, _options.MaxQueuedEvents, _options.MaxQueuedBytes), Feed, _logger, Committed);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event journal: {Description}")]

@@ -17,6 +17,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
 {
     private readonly IJournalBatchStore _store;
     private readonly CommittedFeed _feed;
+    private readonly CommitSignal _committed;
     private readonly WriterLimits _limits;
     private readonly ILogger _logger;
     private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new() { SingleReader = true });
@@ -26,9 +27,9 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private long _queuedEvents;
     private long _queuedBytes;
 
-    public GroupCommitWriter(IJournalBatchStore store, WriterLimits limits, CommittedFeed feed, ILogger logger)
+    public GroupCommitWriter(IJournalBatchStore store, WriterLimits limits, CommittedFeed feed, ILogger logger, CommitSignal committed)
     {
-        (_store, _limits, _feed, _logger) = (store, limits, feed, logger);
+        (_store, _limits, _feed, _logger, _committed) = (store, limits, feed, logger, committed);
         _thread = new Thread(Run) { IsBackground = true, Name = "event-journal-writer" };
         _thread.Start();
     }
@@ -198,6 +199,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
         Interlocked.Add(ref _committedEvents, committed.Count);
         for (var i = 0; i < batch.Count; i++) batch[i].Complete(results[i]);
         _feed.Publish(committed, committedBytes);
+        if (committed.Count > 0) _committed.Pulse();
     }
 
     /// <summary>One unit of work for the writer, run inside the batch's transaction.</summary>

@@ -52,4 +52,13 @@ internal interface IJournalReader
     /// most <paramref name="limit"/>, taken breadth first (every event's cause is among them). Empty if no event has the id.
     /// </summary>
     Task<IReadOnlyList<TreeEvent>> ReadCausationTreeAsync(string eventId, int limit);
+
+    // --- Live subscriptions (issue 12) ---
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> events with <paramref name="afterPosition"/> &lt; position ≤ <paramref name="toPosition"/>, in
+    /// position order, of the given aggregate types and event types (null: any).
+    /// </summary>
+    Task<IReadOnlyList<EventEnvelope>> ReadMatchingAsync(long afterPosition, long toPosition, IReadOnlyList<string>? aggregateTypes,
+        IReadOnlyList<string>? eventTypes, int limit);
 }

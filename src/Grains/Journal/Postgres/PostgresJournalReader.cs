@@ -166,6 +166,20 @@ internal sealed class PostgresJournalReader(NpgsqlDataSource source, EventRowRea
         return events;
     }
 
+    // --- Live subscriptions (issue 12) ---
+
+    /// <summary>Up to <paramref name="limit"/> events in (<paramref name="afterPosition"/>, <paramref name="toPosition"/>] of the given aggregate and event types (null: any).</summary>
+    public Task<IReadOnlyList<EventEnvelope>> ReadMatchingAsync(long afterPosition, long toPosition, IReadOnlyList<string>? aggregateTypes,
+        IReadOnlyList<string>? eventTypes, int limit) =>
+        ReadEventsAsync(PostgresJournalSql.SelectMatchingAfter(aggregateTypes is not null, eventTypes is not null), p =>
+        {
+            p.AddWithValue("after", afterPosition);
+            p.AddWithValue("to", toPosition);
+            p.AddWithValue("limit", (long)limit);
+            if (aggregateTypes is not null) p.Add(TextArray("aggregate_types", aggregateTypes));
+            if (eventTypes is not null) p.Add(TextArray("types", eventTypes));
+        });
+
     private async Task<IReadOnlyList<EventEnvelope>> ReadEventsAsync(string sql, Action<NpgsqlParameterCollection> bind)
     {
         await using var command = source.CreateCommand(sql);

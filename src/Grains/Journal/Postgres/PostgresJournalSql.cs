@@ -307,4 +307,18 @@ internal static class PostgresJournalSql
         SELECT {Columns}, walked.depth FROM (SELECT node_position, depth FROM tree LIMIT @limit) walked
         JOIN events ON events.position = walked.node_position ORDER BY position
         """;
+
+    // --- Live subscriptions (issue 12) ---
+
+    /// <summary>
+    /// A subscription's page: events in (@after, @to], in position order, of the given aggregate types and event types
+    /// (text arrays; no condition when absent).
+    /// </summary>
+    public static string SelectMatchingAfter(bool aggregateTypes, bool eventTypes)
+    {
+        var conditions = "position > @after AND position <= @to";
+        if (aggregateTypes) conditions += " AND aggregate_type = ANY(@aggregate_types)";
+        if (eventTypes) conditions += " AND type = ANY(@types)";
+        return $"SELECT {Columns} FROM events WHERE {conditions} ORDER BY position LIMIT @limit";
+    }
 }

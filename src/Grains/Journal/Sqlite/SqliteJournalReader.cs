@@ -153,6 +153,23 @@ internal sealed class SqliteJournalReader(SqliteConnectionFactory connections, E
         return events;
     });
 
+    // --- Live subscriptions (issue 12) ---
+
+    /// <summary>Up to <paramref name="limit"/> events in (<paramref name="afterPosition"/>, <paramref name="toPosition"/>] of the given aggregate and event types (null: any).</summary>
+    public Task<IReadOnlyList<EventEnvelope>> ReadMatchingAsync(long afterPosition, long toPosition, IReadOnlyList<string>? aggregateTypes,
+        IReadOnlyList<string>? eventTypes, int limit)
+    {
+        var (types, eventTypeNames) = (aggregateTypes ?? [], eventTypes ?? []);
+        return ReadEventsAsync(SqliteJournalSql.SelectMatchingAfter(types.Count, eventTypeNames.Count), p =>
+        {
+            p.AddWithValue("$after", afterPosition);
+            p.AddWithValue("$to", toPosition);
+            p.AddWithValue("$limit", limit);
+            for (var i = 0; i < types.Count; i++) p.AddWithValue($"$aggregate_type{i}", types[i]);
+            for (var i = 0; i < eventTypeNames.Count; i++) p.AddWithValue($"$type{i}", eventTypeNames[i]);
+        });
+    }
+
     private Task<IReadOnlyList<EventEnvelope>> ReadEventsAsync(string sql, Action<SqliteParameterCollection> bind) => Run<IReadOnlyList<EventEnvelope>>(connection =>
     {
         using var command = Command(connection, sql);

@@ -218,6 +218,20 @@ internal static class SqliteJournalSql
         return $"SELECT {Columns} FROM events{where} ORDER BY position LIMIT $limit OFFSET $offset";
     }
 
+    // --- Live subscriptions (issue 12) ---
+
+    /// <summary>
+    /// A subscription's page: events in ($after, $to], in position order, of the given aggregate types and event types
+    /// (no condition for a count of 0). Only parameter names are spliced into the text.
+    /// </summary>
+    public static string SelectMatchingAfter(int aggregateTypes, int eventTypes)
+    {
+        var conditions = "position > $after AND position <= $to";
+        if (aggregateTypes > 0) conditions += $" AND aggregate_type IN ({Parameters("$aggregate_type", aggregateTypes)})";
+        if (eventTypes > 0) conditions += $" AND type IN ({Parameters("$type", eventTypes)})";
+        return $"SELECT {Columns} FROM events WHERE {conditions} ORDER BY position LIMIT $limit";
+    }
+
     private static string Parameters(string prefix, int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"{prefix}{i}"));
 
     // ---- Schema 5: run timelines (correlation and causation) ----
