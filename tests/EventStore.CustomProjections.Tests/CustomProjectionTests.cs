@@ -92,20 +92,21 @@ public abstract class CustomProjectionTests(CustomProjectionCluster cluster)
     [Fact]
     public async Task Takes_events_from_the_stream_and_from_the_journal_catch_up_once()
     {
+        var agents = await Scenario.SpawnAsync(cluster.Client, 3);
         var applied = (await Summaries.CatchUp()).Checkpoint;
         await cluster.RestartAsync(withOwnProjections: false);
-        await Scenario.RunAsync(cluster.Client);
+        await Scenario.TasksAsync(cluster.Client, agents); // task events only: applying any of them twice changes a count
         var unapplied = (await JournalFold.EventsAsync(cluster.Client)).Where(e => e.Position > applied).ToArray();
         await cluster.RestartAsync();
 
-        // The same events come both on the stream (as if the silo that wrote them had published them late) and from the journal.
-        var replay = cluster.Client.GetGrain<IBatchReplayGrain>(Guid.NewGuid().ToString());
-        await replay.Publish(new WorkSummaryProjection().Name, new CommittedBatch(unapplied[0].Position, unapplied[^1].Position, unapplied));
+        // This message wakes the projector: on activation it reads 4 pages of 2 events from the journal, then applies the
+        // message, whose first 8 events it has just applied from the journal (as if the silo that wrote them published them late).
+        var name = new WorkSummaryProjection().Name;
+        await cluster.Client.GetGrain<IBatchReplayGrain>(Guid.NewGuid().ToString())
+            .Publish(name, new CommittedBatch(unapplied[0].Position, unapplied[^1].Position, unapplied));
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        await Until(async () => (await management.GetActiveGrains(GrainType.Create("projector"))).Any(id => id.Key.ToString() == name), "the message woke the projector");
         await Summaries.CatchUp();
-        await replay.Publish(new WorkSummaryProjection().Name, new CommittedBatch(unapplied[0].Position, unapplied[^1].Position, unapplied));
-        await Scenario.RunAsync(cluster.Client, agents: 1);
-        var head = (await JournalFold.EventsAsync(cluster.Client))[^1].Position;
-        await Until(async () => (await Summaries.GetStatus()).Checkpoint >= head, "the new commits are applied");
 
         await AssertMatchesJournal();
     }

@@ -11,6 +11,14 @@ internal static class Scenario
     /// <summary>Runs the history for <paramref name="agents"/> agents and twice as many tasks, ids prefixed with a fresh tag; returns the agent ids.</summary>
     public static async Task<IReadOnlyList<string>> RunAsync(IGrainFactory grains, int agents = 3)
     {
+        var ids = await SpawnAsync(grains, agents);
+        await TasksAsync(grains, ids);
+        return ids;
+    }
+
+    /// <summary>Spawns and starts <paramref name="agents"/> agents, ids prefixed with a fresh tag; returns their ids.</summary>
+    public static async Task<IReadOnlyList<string>> SpawnAsync(IGrainFactory grains, int agents)
+    {
         var tag = Guid.NewGuid().ToString("N")[..8];
         var ids = Enumerable.Range(0, agents).Select(i => $"{tag}-agent-{i}").ToList();
         foreach (var id in ids)
@@ -19,9 +27,16 @@ internal static class Scenario
             await agent.Spawn(id.EndsWith('0') ? "coder" : "tester", AgentDomain.Core, ["csharp"]);
             await agent.Start();
         }
-        for (var i = 0; i < agents * 2; i++)
+        return ids;
+    }
+
+    /// <summary>Twice as many tasks as <paramref name="agents"/>, each started by one of them: completed, failed, or failed and completed by another.</summary>
+    public static async Task TasksAsync(IGrainFactory grains, IReadOnlyList<string> agents)
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < agents.Count * 2; i++)
         {
-            var (owner, other) = (ids[i % agents], ids[(i + 1) % agents]);
+            var (owner, other) = (agents[i % agents.Count], agents[(i + 1) % agents.Count]);
             var task = grains.GetGrain<ITaskGrain>($"{tag}-task-{i}");
             await task.Create("build", $"Task {i}", "scenario", TaskPriority.Normal, []);
             await task.Start(owner);
@@ -41,7 +56,6 @@ internal static class Scenario
                     break;
             }
         }
-        return ids;
     }
 }
 
