@@ -17,7 +17,7 @@ public sealed class PostgresClusterTests(ITestOutputHelper output) : IAsyncLifet
     private const int Aggregates = 50;
     private const int KillAggregates = 240;
     private const string AgentStateProjection = "agent_state";
-    private const string AgentStateProjectorType = "projector-agent-state";
+    private const string ProjectorType = "projector"; // one grain type for every projection, keyed by its name
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "eventstore-cluster-tests", Guid.NewGuid().ToString("N"));
     private readonly List<SiloProcess> _silos = [];
@@ -263,7 +263,7 @@ public sealed class PostgresClusterTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(journal.Keys.Order(), records.Select(r => r.AgentId).Order());
         foreach (var record in records)
             Assert.Equal(journal[record.AgentId], (record.Status, record.TaskCount, record.CompletedTasks));
-        Assert.Single(await management.GetActiveGrains(GrainType.Create(AgentStateProjectorType)));
+        Assert.Single(await management.GetActiveGrains(GrainType.Create(ProjectorType)), id => id.Key.ToString() == AgentStateProjection);
 
         // Its catalog row: one active generation whenever there is one, its checkpoint never going back, and past the kill.
         await stopSampling.CancelAsync();

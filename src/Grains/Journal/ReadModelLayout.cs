@@ -15,7 +15,7 @@ internal static class ReadModelLayout
     /// <summary>The database tables of <paramref name="tables"/> in <paramref name="generation"/>; refuses names a backend could not hold apart.</summary>
     public static IReadOnlyList<TableRef> TablesOf(ProjectionGeneration generation, IReadOnlyList<RecordTable> tables)
     {
-        RecordTable.CheckName(generation.Projection, "projection");
+        Projection.CheckName(generation.Projection);
         var refs = tables.Select(t => new TableRef(generation.TableOf(t), t)).ToList();
         foreach (var table in refs)
         {
@@ -38,7 +38,7 @@ internal static class ReadModelLayout
     /// <summary>The tables a generation has: those the catalog lists (made by whatever shape created it) and those declared now.</summary>
     public static IReadOnlyList<string> TablesToDrop(string? listed, ProjectionGeneration generation, IReadOnlyList<RecordTable> declared) =>
         (listed ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(declared.Select(generation.TableOf))
+            .Concat(declared.Select((generation with { ListedTables = listed }).TableOf))
             .Distinct(StringComparer.Ordinal)
             .Select(name => name.StartsWith("rm_", StringComparison.Ordinal) && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_')
                 ? name

@@ -2,8 +2,8 @@ using Orleans.Concurrency;
 namespace EventStore.Projections;
 
 /// <summary>
-/// The one activation per projection that folds the journal into its tables (a <see cref="ProjectorGrain{TProjection}"/>).
-/// Queries never go through it: they read the tables from any silo. Key <see cref="ProjectionStreams.Key"/>.
+/// The one activation per projection that folds the journal into its tables (a <see cref="ProjectorGrain"/>).
+/// Queries never go through it: they read the tables from any silo. Key: the projection's <see cref="Projection.Name"/>.
 /// </summary>
 internal interface IProjector : IGrainWithStringKey
 {

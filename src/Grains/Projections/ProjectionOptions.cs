@@ -1,3 +1,5 @@
+using Orleans.Runtime;
+
 namespace EventStore.Projections;
 
 /// <summary>Settings of the projections. Bound from the <c>EventStore:Projections</c> configuration section by the silo.</summary>
@@ -28,12 +30,15 @@ public sealed class ProjectionOptions
     public int CatchUpPageSize { get; set; } = 1000;
 }
 
-/// <summary>Where the journal publishes its commits.</summary>
-public static class ProjectionStreams
+/// <summary>Where the journal publishes its commits: one stream per projection, keyed by its name, read by its projector grain.</summary>
+internal static class ProjectionStreams
 {
-    /// <summary>The stream namespace that projector grains subscribe to implicitly.</summary>
+    /// <summary>The stream namespace that the projector grains subscribe to implicitly.</summary>
     public const string Namespace = "event-journal";
 
-    /// <summary>The stream key: one stream for the whole journal, read by the projector grains, which have this key.</summary>
-    public const string Key = "all";
+    /// <summary>The grain type of the projector grains, whose key is the projection's name (the key of its stream).</summary>
+    public const string ProjectorGrainType = "projector";
+
+    /// <summary>The stream of the projection named <paramref name="projection"/>.</summary>
+    public static StreamId Of(string projection) => StreamId.Create(Namespace, projection);
 }

@@ -1,25 +1,27 @@
 namespace EventStore.Projections;
 
 /// <summary>
-/// Base of the grains that answer a projection's queries: stateless workers, so every silo answers them from the
-/// tables of the projection's active generation, never through the single projector activation. The projection's
-/// operations (<see cref="IProjection"/>) go to its projector.
+/// Base of the grains that answer a projection's queries, from the tables of the projection's active generation,
+/// never through the single projector activation: mark the derived grain <c>[StatelessWorker]</c> and every silo
+/// answers them. The projection's operations (<see cref="IProjection"/>: status, catch-up, rebuild) go to its
+/// projector, found by the projection's <see cref="Projection.Name"/>; the first query of an activation wakes the
+/// projector, so that a projection nobody has asked about yet starts folding. Read with <see cref="Find{T}"/>,
+/// <see cref="List{T}"/> and <see cref="ListAll{T}"/>.
 /// </summary>
 /// <typeparam name="TProjection">The projection whose tables it reads.</typeparam>
 public abstract class ProjectionQueryGrain<TProjection> : Grain, IProjection
     where TProjection : Projection, new()
 {
     private readonly ProjectionReader _reader;
-    private readonly string _projectorType;
     private bool _projectorStarted;
 
-    /// <summary>Creates the grain over the reader of read models; <paramref name="projectorGrainType"/> is the <see cref="GrainTypeAttribute"/> of the projector grain that runs the projection.</summary>
-    protected ProjectionQueryGrain(ProjectionReader reader, string projectorGrainType) => (_reader, _projectorType) = (reader, projectorGrainType);
+    /// <summary>Creates the grain over the reader of read models (registered by <c>AddEventStoreProjections</c>: take it in the derived grain's constructor).</summary>
+    protected ProjectionQueryGrain(ProjectionReader reader) => _reader = reader;
 
     /// <summary>The projection.</summary>
     protected static TProjection Definition { get; } = new();
 
-    private IProjector Projector => GrainFactory.GetGrain<IProjector>(GrainId.Create(_projectorType, ProjectionStreams.Key));
+    private IProjector Projector => GrainFactory.GetGrain<IProjector>(Definition.Name);
 
     /// <inheritdoc />
     public Task<ProjectionStatus> GetStatus() => Projector.GetStatus();

@@ -10,7 +10,7 @@ namespace EventStore.Projections;
 /// settings, the clock and loggers. Registered with the projections; projector grains take it through
 /// their constructor.
 /// </summary>
-public sealed class ProjectionSource
+internal sealed class ProjectionSource
 {
     private readonly IJournalReader _reader;
     private readonly TimeProvider _clock;

@@ -6,8 +6,10 @@ using Orleans.Streams;
 namespace EventStore.Projections;
 
 /// <summary>
-/// Runs a <see cref="Projection"/>: the one activation per projection in the cluster that folds the journal into
-/// the projection's tables. Stream messages bring new commits with low latency; the journal brings correctness:
+/// Runs a <see cref="Projection"/>: the one activation per projection in the cluster (keyed by the projection's
+/// <see cref="Projection.Name"/>, one grain class for every projection registered) that folds the journal into the
+/// projection's tables. Stream messages (the projection's own stream on the journal's namespace, to which this class
+/// subscribes implicitly) bring new commits with low latency; the journal brings correctness:
 /// on activation, on a gap in positions and on a timer, it reads whatever it has not applied. Every position is
 /// applied once (anything at or below the checkpoint is ignored), and the records an event changed are committed
 /// with the checkpoint in one transaction. Applied events are committed once <see cref="ProjectionOptions.CommitEveryEvents"/>
@@ -16,9 +18,9 @@ namespace EventStore.Projections;
 /// switches to it once it has caught up. A projection stuck before a row it cannot apply retries from the journal,
 /// backing off (see <see cref="Stuck"/>), and ignores stream messages until it gets past the row.
 /// </summary>
-/// <typeparam name="TProjection">The projection it runs.</typeparam>
-public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
-    where TProjection : Projection, new()
+[ImplicitStreamSubscription(ProjectionStreams.Namespace)]
+[GrainType(ProjectionStreams.ProjectorGrainType)]
+internal sealed partial class ProjectorGrain : Grain, IProjector
 {
     /// <summary>Journal pages one background turn reads, so that stream messages and calls get their turn between them.</summary>
     private const int PagesPerTurn = 4;
@@ -26,7 +28,7 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
     /// <summary>The longest wait between two retries of a stuck projection (or the flush interval, if longer).</summary>
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
 
-    private readonly TProjection _projection = new();
+    private readonly Projection _projection;
     private readonly ProjectionSource _source;
     private readonly ProjectionOptions _options;
     private readonly ILogger _logger;
@@ -42,11 +44,12 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
     private TimeSpan _retryDelay;
     private DateTimeOffset _retryAt;
 
-    /// <summary>Creates the grain over the journal's reads and the read-model store (registered with the projections).</summary>
-    protected ProjectorGrain(ProjectionSource source)
+    /// <summary>Creates the grain of the projection its key names, over the journal's reads and the read-model store; logs under the projection's class.</summary>
+    public ProjectorGrain(ProjectionSource source, ProjectionCatalog projections)
     {
         (_source, _options) = (source, source.Options);
-        _logger = source.LoggerFor(GetType());
+        _projection = projections.Get(this.GetPrimaryKeyString());
+        _logger = source.LoggerFor(_projection.GetType());
     }
 
     private string Name => _projection.Name;
@@ -61,7 +64,7 @@ public abstract partial class ProjectorGrain<TProjection> : Grain, IProjector
         var head = await _source.GetHeadPositionAsync();
         if (!_liveIsOutdated && _live.Applied < head) await Guarded(() => _live.CatchUpAsync(head, PagesPerTurn));
         var stream = this.GetStreamProvider(_options.StreamProvider)
-            .GetStream<CommittedBatch>(StreamId.Create(ProjectionStreams.Namespace, ProjectionStreams.Key));
+            .GetStream<CommittedBatch>(ProjectionStreams.Of(Name));
         await stream.SubscribeAsync((batch, _) => OnCommitted(batch));
         this.RegisterGrainTimer(OnTimer, new GrainTimerCreationOptions(_options.CommitInterval, _options.CommitInterval) { Interleave = false });
         if (_rebuild is not null || (!_liveIsOutdated && _live.Applied < head)) SendContinue();

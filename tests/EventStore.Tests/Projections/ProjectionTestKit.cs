@@ -74,8 +74,10 @@ internal static class Projectors
 {
     /// <summary>References to the three projector grains.</summary>
     public static IReadOnlyList<IAddressable> All(IGrainFactory grains) =>
-        [.. new[] { AgentStateProjector.GrainType, TaskHistoryProjector.GrainType, MemoryIndexProjector.GrainType }
-            .Select(type => grains.GetGrain<IProjector>(GrainId.Create(type, ProjectionStreams.Key)))];
+        [.. Names.Select(name => grains.GetGrain<IProjector>(name))];
+
+    /// <summary>The names of the three projections: the keys of their projector grains and of their streams.</summary>
+    public static IReadOnlyList<string> Names { get; } = [new AgentStateProjection().Name, new TaskHistoryProjection().Name, new MemoryIndexProjection().Name];
 }
 
 /// <summary>An agent as the test expects the AgentState projection to hold it.</summary>

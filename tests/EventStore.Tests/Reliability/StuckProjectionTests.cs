@@ -16,7 +16,7 @@ namespace EventStore.Tests.Reliability;
 /// </summary>
 public abstract class StuckProjectionTests(JournalProvider provider, ITestOutputHelper output)
 {
-    private const string Projection = "AgentStateProjector";
+    private const string Projection = "AgentStateProjection";
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>The longest wait between two retries of a stuck projection (ProjectorGrain's cap).</summary>

@@ -38,7 +38,7 @@ internal static class PostgresReadModelSql
     public const string LockProjection = "SELECT pg_advisory_xact_lock(1382893413, hashtext($1))";
 
     public const string SelectGenerations =
-        "SELECT generation, shape_version, checkpoint, active FROM projection_generations WHERE projection = @projection ORDER BY generation";
+        "SELECT generation, shape_version, checkpoint, active, tables FROM projection_generations WHERE projection = @projection ORDER BY generation";
 
     /// <summary>A new generation's row; nothing if another silo made the same generation first ($1 to $6).</summary>
     public const string InsertGeneration = """

@@ -25,7 +25,7 @@ internal sealed class PostgresReadModelStore(NpgsqlDataSource connections) : IRe
         await using var reader = await command.ExecuteReaderAsync();
         var generations = new List<ProjectionGeneration>();
         while (await reader.ReadAsync())
-            generations.Add(new ProjectionGeneration(projection, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetBoolean(3)));
+            generations.Add(new ProjectionGeneration(projection, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetBoolean(3), reader.GetString(4)));
         return generations;
     }
 

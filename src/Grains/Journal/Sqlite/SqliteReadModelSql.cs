@@ -25,7 +25,7 @@ internal static class SqliteReadModelSql
         """;
 
     public const string SelectGenerations =
-        "SELECT generation, shape_version, checkpoint, active FROM projection_generations WHERE projection = $projection ORDER BY generation";
+        "SELECT generation, shape_version, checkpoint, active, tables FROM projection_generations WHERE projection = $projection ORDER BY generation";
 
     /// <summary>A new generation's row; nothing if another process made the same generation first.</summary>
     public const string InsertGeneration = """

@@ -25,7 +25,7 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
         using var reader = command.ExecuteReader();
         var generations = new List<ProjectionGeneration>();
         while (reader.Read())
-            generations.Add(new ProjectionGeneration(projection, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3) != 0));
+            generations.Add(new ProjectionGeneration(projection, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3) != 0, reader.GetString(4)));
         return generations;
     });
 

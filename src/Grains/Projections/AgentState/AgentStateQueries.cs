@@ -7,7 +7,7 @@ namespace EventStore.Projections;
 [StatelessWorker]
 [GrainType("projection-agent-state")]
 internal sealed class AgentStateQueries(ProjectionReader reader, TimeProvider clock)
-    : ProjectionQueryGrain<AgentStateProjection>(reader, AgentStateProjector.GrainType), IAgentStateProjection
+    : ProjectionQueryGrain<AgentStateProjection>(reader), IAgentStateProjection
 {
     private static RecordTable<AgentRecord> Agents => AgentStateProjection.Agents;
 

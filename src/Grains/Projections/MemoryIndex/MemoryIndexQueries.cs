@@ -5,7 +5,7 @@ namespace EventStore.Projections;
 [StatelessWorker]
 [GrainType("projection-memory-index")]
 internal sealed class MemoryIndexQueries(ProjectionReader reader)
-    : ProjectionQueryGrain<MemoryIndexProjection>(reader, MemoryIndexProjector.GrainType), IMemoryIndexProjection
+    : ProjectionQueryGrain<MemoryIndexProjection>(reader), IMemoryIndexProjection
 {
     private static RecordTable<MemoryRecord> Memories => MemoryIndexProjection.Memories;
 

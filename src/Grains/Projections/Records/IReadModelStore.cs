@@ -10,13 +10,35 @@ namespace EventStore.Projections;
 /// <param name="ShapeVersion">The projection's <see cref="Projection.ShapeVersion"/> when the generation was made.</param>
 /// <param name="Checkpoint">The last journal position folded into it.</param>
 /// <param name="IsActive">Whether queries read it.</param>
-internal sealed record ProjectionGeneration(string Projection, int Number, int ShapeVersion, long Checkpoint, bool IsActive)
+/// <param name="ListedTables">The tables the catalog lists for it (comma-separated), when read from the catalog; null for a generation made now.</param>
+internal sealed record ProjectionGeneration(string Projection, int Number, int ShapeVersion, long Checkpoint, bool IsActive, string? ListedTables = null)
 {
-    /// <summary>The database table of <paramref name="table"/> in this generation.</summary>
-    public string TableOf(RecordTable table) => TableName(Projection, Number, table);
+    /// <summary>
+    /// The database table of <paramref name="table"/> in this generation: <see cref="TableName"/>, or the name an
+    /// earlier version gave it (<see cref="LegacyTableName"/>) when the catalog lists that one for this generation.
+    /// </summary>
+    public string TableOf(RecordTable table)
+    {
+        var name = TableName(Projection, Number, table);
+        if (ListedTables is null) return name;
+        var listed = ListedTables.Split(',');
+        var legacy = LegacyTableName(Projection, Number, table);
+        return !listed.Contains(name, StringComparer.Ordinal) && listed.Contains(legacy, StringComparer.Ordinal) ? legacy : name;
+    }
 
-    /// <summary>The database table of <paramref name="table"/> in generation <paramref name="number"/> of <paramref name="projection"/>.</summary>
-    public static string TableName(string projection, int number, RecordTable table) => $"rm_{projection}_{number}_{table.Name}";
+    /// <summary>
+    /// The database table of <paramref name="table"/> in generation <paramref name="number"/> of <paramref name="projection"/>:
+    /// <c>rm_{projection}__{generation}_{table}</c>. A projection name holds no <c>__</c> and does not end with <c>_</c>
+    /// (<see cref="Projection.CheckName"/>), so the first <c>__</c> ends it, the digits after it are the generation and the
+    /// rest is the table: two projections, generations or tables never get one name.
+    /// </summary>
+    public static string TableName(string projection, int number, RecordTable table) => $"rm_{projection}__{number}_{table.Name}";
+
+    /// <summary>
+    /// The name tables had before <see cref="TableName"/> (<c>rm_{projection}_{generation}_{table}</c>, which two projections
+    /// with <c>_</c> in their names could share): generations made then are still read and dropped by it.
+    /// </summary>
+    public static string LegacyTableName(string projection, int number, RecordTable table) => $"rm_{projection}_{number}_{table.Name}";
 }
 
 /// <summary>A record to write (<see cref="Json"/> and its column values) or, when <see cref="Json"/> is null, to delete.</summary>

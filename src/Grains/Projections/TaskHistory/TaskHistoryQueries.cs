@@ -7,7 +7,7 @@ namespace EventStore.Projections;
 [StatelessWorker]
 [GrainType("projection-task-history")]
 internal sealed class TaskHistoryQueries(ProjectionReader reader)
-    : ProjectionQueryGrain<TaskHistoryProjection>(reader, TaskHistoryProjector.GrainType), ITaskHistoryProjection
+    : ProjectionQueryGrain<TaskHistoryProjection>(reader), ITaskHistoryProjection
 {
     private static RecordTable<TaskRecord> Tasks => TaskHistoryProjection.Tasks;
 
