@@ -41,4 +41,12 @@ internal interface IJournalReader
 
     /// <summary>Counts of the journal, consistent with each other; <paramref name="sizeBytes"/> is reported as its size.</summary>
     Task<EventStoreStats> GetStatsAsync(long sizeBytes);
+
+    // --- Upcasting (schema 5) ---
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> events from <paramref name="fromPosition"/> stored under any of <paramref name="storedTypes"/>
+    /// (a type and its former names, see <see cref="EventPayloadSerializer.StoredNamesOf"/>), in position order.
+    /// </summary>
+    Task<IReadOnlyList<EventEnvelope>> ReadTypesFromPositionAsync(long fromPosition, int limit, IReadOnlyList<string> storedTypes);
 }

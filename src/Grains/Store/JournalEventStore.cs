@@ -92,7 +92,7 @@ internal sealed class JournalEventStore(EventJournal journal, IJournalReader rea
     {
         _check.Filter(filter);
         var max = options.MaxPageSize;
-        var events = await reader.QueryAsync(filter, filter.Limit ?? max + 1);
+        var events = await reader.QueryAsync(WithStoredNames(filter), filter.Limit ?? max + 1);
         if (events.Count > max)
             throw new InvalidCommandException(nameof(filter.Limit),
                 $"the query matches more than {max} events; give a Limit of at most {max} and page with Offset, or use Replay");
@@ -125,11 +125,20 @@ internal sealed class JournalEventStore(EventJournal journal, IJournalReader rea
     private async Task<EventPage> PageAsync(long fromPosition, int limit, string? eventType)
     {
         // One row more than asked tells whether anything follows the page.
-        var events = await reader.ReadFromPositionAsync(fromPosition, limit + 1, eventType);
+        var events = eventType is not null && serializer.StoredNamesOf(eventType) is { Count: > 1 } storedNames
+            ? await reader.ReadTypesFromPositionAsync(fromPosition, limit + 1, storedNames)
+            : await reader.ReadFromPositionAsync(fromPosition, limit + 1, eventType);
         var page = events.Count > limit ? events.Take(limit).ToList() : events;
         var next = page.Count == 0 ? fromPosition : page[^1].Position + 1;
         return new EventPage(page, next, IsEnd: events.Count <= limit);
     }
+
+    /// <summary>
+    /// A read by event type finds the type's rows under every name they are stored under: an upcaster that renamed a type
+    /// makes the old name's rows the new type's (and a read by the old name finds the new ones too).
+    /// </summary>
+    private EventFilter WithStoredNames(EventFilter filter) =>
+        filter.EventTypes is { } types ? filter with { EventTypes = types.SelectMany(serializer.StoredNamesOf).Distinct(StringComparer.Ordinal).ToList() } : filter;
 
     private UnwrittenEvent Prepare(string aggregateId, string aggregateType, NewEvent e, int index)
     {

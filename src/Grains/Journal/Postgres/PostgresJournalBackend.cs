@@ -68,6 +68,7 @@ internal sealed class PostgresJournalBackend : IJournalBackend, IDisposable
                 $"The journal in {Description} has schema version {recorded}, newer than this silo's {PostgresJournalSql.SchemaVersion}; upgrade the silo.");
         if (recorded == PostgresJournalSql.SchemaVersion) return; // DDL would lock tables that running silos use
         using (var create = new NpgsqlCommand(PostgresJournalSql.CreateSchema, connection, transaction)) create.ExecuteNonQuery();
+        using (var addColumn = new NpgsqlCommand(PostgresJournalSql.AddSchemaVersionColumn, connection, transaction)) addColumn.ExecuteNonQuery(); // schema 5
         using (var lockHead = new NpgsqlCommand(PostgresJournalSql.LockHead, connection, transaction)) lockHead.ExecuteNonQuery();
         using (var recount = new NpgsqlCommand(PostgresJournalSql.RecountStats, connection, transaction)) recount.ExecuteNonQuery();
         using (var record = new NpgsqlCommand(PostgresJournalSql.RecordSchemaVersion, connection, transaction))

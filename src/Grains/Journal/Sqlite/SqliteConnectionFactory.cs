@@ -77,6 +77,7 @@ internal sealed class SqliteConnectionFactory
         using var connection = OpenWriter();
         Execute(connection, SqliteJournalSql.CreateSchema);
         AddRequestColumn(connection);
+        AddSchemaVersionColumn(connection);
         RecordSchemaVersion(connection);
     }
 
@@ -109,6 +110,22 @@ internal sealed class SqliteConnectionFactory
         try
         {
             Execute(connection, SqliteJournalSql.AddRequestColumn);
+        }
+        catch (SqliteException ex) when (ex.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            // Another process on the same file added it first.
+        }
+    }
+
+    /// <summary>Adds the column of schema 5 to a file made by an earlier schema; its old rows are at schema version 1.</summary>
+    private static void AddSchemaVersionColumn(SqliteConnection connection)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = SqliteJournalSql.HasSchemaVersionColumn;
+        if ((long)check.ExecuteScalar()! > 0) return;
+        try
+        {
+            Execute(connection, SqliteJournalSql.AddSchemaVersionColumn);
         }
         catch (SqliteException ex) when (ex.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
         {
