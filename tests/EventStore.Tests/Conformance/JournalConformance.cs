@@ -279,7 +279,7 @@ public abstract class JournalConformance : IAsyncLifetime
         await Kit.DisposeAsync();
         _kit = await CreateKitAsync(previousSchema: true);
 
-        Assert.Equal(4, await Kit.RecordedSchemaVersionAsync());
+        Assert.Equal(5, await Kit.RecordedSchemaVersionAsync());
         var old = (await Journal.Reader.FindStoredEventAsync(OldEventId))!;
         Assert.Equal(("old-stream", 1L, 1L, (string?)null), (old.Envelope.AggregateId, old.Envelope.Version, old.Envelope.Position, old.Fingerprint));
         var next = Assert.Single(Committed(await Journal.AppendAsync(new StreamAppend("old-stream", "test", 1, [Journal.Prepare("old-stream", "test", new NoteAdded("new"), "test", "new-event", 2)]))));
