@@ -104,7 +104,7 @@ internal sealed partial class EventJournal : IDisposable
         var request = commandArguments is null ? EventRequest.OfPayload(type, json) : EventRequest.OfCommand(type, commandArguments);
         return new UnwrittenEvent(eventId ?? Guid.CreateVersion7().ToString(), type, aggregateId, aggregateType,
             timestamp ?? _clock.GetUtcNow().ToUnixTimeMilliseconds(), source, payload, metadata, causationId, correlationId,
-            json, EventPayloadSerializer.SerializeMetadata(metadata), request);
+            json, EventPayloadSerializer.SerializeMetadata(metadata), request, _serializer.SchemaVersionOf(type));
     }
 
     /// <summary>Stores a snapshot in its owner's table in the next commit, unless a newer one is there already.</summary>

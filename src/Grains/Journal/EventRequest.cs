@@ -67,7 +67,11 @@ internal sealed record EventRequest(string EventId, string AggregateId, string A
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{type}\n{content}")))[..32];
 }
 
-/// <summary>An event as stored, with its payload's JSON and the fingerprint of the request that wrote it (null on older rows).</summary>
+/// <summary>
+/// An event as stored, with its payload's JSON and the fingerprint of the request that wrote it (null on older rows).
+/// For a row read through upcasters, <paramref name="PayloadJson"/> is the upcast payload as the current code serializes it,
+/// so that an append retried by the current code still finds its payload (the stored fingerprint hashes the old shape).
+/// </summary>
 internal sealed record StoredEvent(EventEnvelope Envelope, string PayloadJson, string? Fingerprint)
 {
     /// <summary>The receipt its writer was given.</summary>

@@ -2,33 +2,61 @@ using System.Data.Common;
 using System.Text.Json;
 using EventStore.Errors;
 using EventStore.Events;
+using EventStore.Upcasting;
 
 namespace EventStore.Journal;
 
 /// <summary>
 /// Turns event rows into envelopes, for every backend: the columns are, in order, position, id, type,
-/// aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id.
-/// A payload that cannot be read becomes an <see cref="UnreadableEvent"/>, never an exception.
+/// aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id, schema_version.
+/// The one decode point of every read: a payload stored at an older schema version (or under a former type name) is
+/// upcast here to its type's current version and name, and the envelope carries that name. A payload that cannot be
+/// read (or upcast) becomes an <see cref="UnreadableEvent"/> under its stored name, never an exception.
 /// </summary>
 internal sealed class EventRowReader(EventPayloadSerializer serializer)
 {
-    public EventEnvelope Read(DbDataReader row)
+    private const int SchemaVersionColumn = 12;
+    private const int RequestColumn = 13;
+
+    public EventEnvelope Read(DbDataReader row) => Read(row, out _);
+
+    /// <summary>
+    /// The row as stored, for the idempotency check (<see cref="EventRequest.IsAnsweredBy"/>), read with the columns and then
+    /// <c>request</c>. Its payload JSON is the row's own, or, for a row that was upcast, the upcast payload serialized as
+    /// the current code writes it: what a retry of the same request by the current code produces.
+    /// </summary>
+    public StoredEvent ReadStored(DbDataReader row)
+    {
+        var envelope = Read(row, out var upcast);
+        var json = upcast ? serializer.Serialize(envelope.Payload) : row.GetString(8);
+        return new StoredEvent(envelope, json, row.IsDBNull(RequestColumn) ? null : row.GetString(RequestColumn));
+    }
+
+    private EventEnvelope Read(DbDataReader row, out bool upcast)
     {
         var position = row.GetInt64(0);
-        var type = row.GetString(2);
+        var storedType = row.GetString(2);
         var json = row.GetString(8);
         IDomainEvent payload;
+        string type;
         try
         {
-            payload = serializer.Deserialize(type, json);
+            payload = serializer.Decode(storedType, row.GetInt32(SchemaVersionColumn), json, out type, out upcast);
         }
         catch (UnknownEventTypeException ex)
         {
-            payload = new UnreadableEvent(type, json, ex.Message, IsUnknownType: true);
+            payload = new UnreadableEvent(storedType, json, ex.Message, IsUnknownType: true);
+            (type, upcast) = (storedType, false);
+        }
+        catch (EventUpcastException ex)
+        {
+            payload = new UnreadableEvent(storedType, json, ex.Message, IsUnknownType: ex.IsNewerVersion);
+            (type, upcast) = (storedType, false);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
-            payload = new UnreadableEvent(type, json, ex.Message, IsUnknownType: false);
+            payload = new UnreadableEvent(storedType, json, ex.Message, IsUnknownType: false);
+            (type, upcast) = (storedType, false);
         }
         IReadOnlyDictionary<string, string>? metadata = null;
         try
@@ -37,7 +65,8 @@ internal sealed class EventRowReader(EventPayloadSerializer serializer)
         }
         catch (JsonException ex)
         {
-            payload = new UnreadableEvent(type, json, $"its metadata cannot be read: {ex.Message}", IsUnknownType: false);
+            payload = new UnreadableEvent(storedType, json, $"its metadata cannot be read: {ex.Message}", IsUnknownType: false);
+            (type, upcast) = (storedType, false);
         }
         return new EventEnvelope(
             Id: row.GetString(1),

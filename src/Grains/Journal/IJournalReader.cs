@@ -61,4 +61,12 @@ internal interface IJournalReader
     /// </summary>
     Task<IReadOnlyList<EventEnvelope>> ReadMatchingAsync(long afterPosition, long toPosition, IReadOnlyList<string>? aggregateTypes,
         IReadOnlyList<string>? eventTypes, int limit);
+
+    // --- Upcasting (schema 5) ---
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> events from <paramref name="fromPosition"/> stored under any of <paramref name="storedTypes"/>
+    /// (a type and its former names, see <see cref="EventPayloadSerializer.StoredNamesOf"/>), in position order.
+    /// </summary>
+    Task<IReadOnlyList<EventEnvelope>> ReadTypesFromPositionAsync(long fromPosition, int limit, IReadOnlyList<string> storedTypes);
 }

@@ -7,6 +7,7 @@ namespace EventStore.Journal;
 /// fingerprint of the request that asked for it, see <see cref="EventRequest"/>), but no version or position,
 /// which only the commit gives. Made by <see cref="EventJournal.Prepare"/> alone; it becomes an
 /// <see cref="EventEnvelope"/> only through <see cref="Committed"/>, once the batch store has written it.
+/// <see cref="SchemaVersion"/> is the current schema version of its type, stored with it.
 /// </summary>
 internal sealed record UnwrittenEvent(
     string Id,
@@ -21,7 +22,8 @@ internal sealed record UnwrittenEvent(
     string? CorrelationId,
     string PayloadJson,
     string? MetadataJson,
-    string? Request)
+    string? Request,
+    int SchemaVersion = 1)
 {
     /// <summary>What the event holds in memory while it waits for the writer, roughly (UTF-16 text and a fixed overhead).</summary>
     public long EstimatedBytes { get; } = 256 + 2L * (PayloadJson.Length + (MetadataJson?.Length ?? 0) + Id.Length + AggregateId.Length);

@@ -92,7 +92,7 @@ internal sealed class JournalEventStore(EventJournal journal, IJournalReader rea
     {
         _check.Filter(filter);
         var max = options.MaxPageSize;
-        var events = await reader.QueryAsync(filter, filter.Limit ?? max + 1);
+        var events = await reader.QueryAsync(WithStoredNames(filter), filter.Limit ?? max + 1);
         if (events.Count > max)
             throw new InvalidCommandException(nameof(filter.Limit),
                 $"the query matches more than {max} events; give a Limit of at most {max} and page with Offset, or use Replay");
@@ -122,9 +122,14 @@ internal sealed class JournalEventStore(EventJournal journal, IJournalReader rea
 
     public Task<CheckpointResult> CheckpointAsync() => journal.CheckpointAsync();
 
-    private async Task<EventPage> PageAsync(long fromPosition, int limit, string? eventType) =>
+    private async Task<EventPage> PageAsync(long fromPosition, int limit, string? eventType)
+    {
         // One row more than asked tells whether anything follows the page.
-        Page(await reader.ReadFromPositionAsync(fromPosition, limit + 1, eventType), fromPosition, limit);
+        var events = eventType is not null && serializer.StoredNamesOf(eventType) is { Count: > 1 } storedNames
+            ? await reader.ReadTypesFromPositionAsync(fromPosition, limit + 1, storedNames)
+            : await reader.ReadFromPositionAsync(fromPosition, limit + 1, eventType);
+        return Page(events, fromPosition, limit);
+    }
 
     /// <summary>A page of at most <paramref name="limit"/> events cut from one read of <paramref name="limit"/> + 1.</summary>
     private static EventPage Page(IReadOnlyList<EventEnvelope> events, long fromPosition, int limit)
@@ -133,6 +138,13 @@ internal sealed class JournalEventStore(EventJournal journal, IJournalReader rea
         var next = page.Count == 0 ? fromPosition : page[^1].Position + 1;
         return new EventPage(page, next, IsEnd: events.Count <= limit);
     }
+
+    /// <summary>
+    /// A read by event type finds the type's rows under every name they are stored under: an upcaster that renamed a type
+    /// makes the old name's rows the new type's (and a read by the old name finds the new ones too).
+    /// </summary>
+    private EventFilter WithStoredNames(EventFilter filter) =>
+        filter.EventTypes is { } types ? filter with { EventTypes = types.SelectMany(serializer.StoredNamesOf).Distinct(StringComparer.Ordinal).ToList() } : filter;
 
     private UnwrittenEvent Prepare(string aggregateId, string aggregateType, NewEvent e, int index)
     {

@@ -28,7 +28,7 @@ internal sealed class EventSubscriptionGrain(JournalTail tail, SubscriptionArgum
         using var counted = open.Open();
         try
         {
-            await foreach (var envelope in tail.FollowAsync(after, request.AggregateTypes, request.EventTypes, cancellationToken))
+            await foreach (var envelope in tail.FollowAsync(after, request.AggregateTypes, arguments.StoredEventTypes(request), cancellationToken))
                 yield return envelope;
         }
         finally

@@ -21,6 +21,13 @@ internal sealed class SubscriptionArguments(JournalOptions options, EventTypeReg
                     throw new InvalidCommandException($"{nameof(request.EventTypes)}[{i}]", $"'{types[i]}' is not a registered event type");
     }
 
+    /// <summary>
+    /// The request's event types under every name their rows may be stored under: a type an upcaster renamed is also
+    /// found under its former names (the events arrive under the current one).
+    /// </summary>
+    public IReadOnlyList<string>? StoredEventTypes(SubscriptionRequest request) =>
+        request.EventTypes?.SelectMany(registry.Upcasters.StoredNamesOf).Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>Refuses a start past the head: such a position was never handed out by this journal.</summary>
     public static void StartsWithin(long afterPosition, long head)
     {

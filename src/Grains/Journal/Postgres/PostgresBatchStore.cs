@@ -166,6 +166,7 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
         p["causation_id"].Value = (object?)pending.CausationId ?? DBNull.Value;
         p["correlation_id"].Value = (object?)pending.CorrelationId ?? DBNull.Value;
         p["request"].Value = (object?)pending.Request ?? DBNull.Value;
+        p["schema_version"].Value = pending.SchemaVersion;
         _insert.ExecuteNonQuery();
     }
 
@@ -199,7 +200,7 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
             ("position", NpgsqlDbType.Bigint), ("id", NpgsqlDbType.Text), ("type", NpgsqlDbType.Text), ("aggregate_id", NpgsqlDbType.Text),
             ("aggregate_type", NpgsqlDbType.Text), ("version", NpgsqlDbType.Bigint), ("timestamp", NpgsqlDbType.Bigint), ("source", NpgsqlDbType.Text),
             ("payload", NpgsqlDbType.Text), ("metadata", NpgsqlDbType.Text), ("causation_id", NpgsqlDbType.Text), ("correlation_id", NpgsqlDbType.Text),
-            ("request", NpgsqlDbType.Text));
+            ("request", NpgsqlDbType.Text), ("schema_version", NpgsqlDbType.Integer));
         _addToTotals = Prepare(PostgresJournalSql.AddToTotals,
             ("events", NpgsqlDbType.Bigint), ("aggregates", NpgsqlDbType.Bigint), ("oldest", NpgsqlDbType.Bigint), ("newest", NpgsqlDbType.Bigint));
         _addToEventTypes = Prepare(PostgresJournalSql.AddToEventTypeCounts,

@@ -71,6 +71,7 @@ internal sealed class PostgresJournalBackend : IJournalBackend, IDisposable
         if (recorded == PostgresJournalSql.SchemaVersion) return; // DDL would lock tables that running silos use
         using (var create = new NpgsqlCommand(PostgresJournalSql.CreateSchema, connection, transaction)) create.ExecuteNonQuery();
         using (var indexes = new NpgsqlCommand(PostgresJournalSql.CreateTimelineIndexes, connection, transaction)) indexes.ExecuteNonQuery(); // schema 5: run timelines
+        using (var addColumn = new NpgsqlCommand(PostgresJournalSql.AddSchemaVersionColumn, connection, transaction)) addColumn.ExecuteNonQuery(); // schema 5
         using (var lockHead = new NpgsqlCommand(PostgresJournalSql.LockHead, connection, transaction)) lockHead.ExecuteNonQuery();
         if (recorded is null or < PostgresJournalSql.StatsSchemaVersion) // schema 4 has its counters already
             using (var recount = new NpgsqlCommand(PostgresJournalSql.RecountStats, connection, transaction)) recount.ExecuteNonQuery();

@@ -92,7 +92,7 @@ internal sealed class PostgresJournalReader(NpgsqlDataSource source, EventRowRea
         await using var command = source.CreateCommand(PostgresJournalSql.SelectStoredById);
         command.Parameters.AddWithValue("id", eventId);
         await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? new StoredEvent(rows.Read(reader), reader.GetString(8), reader.IsDBNull(12) ? null : reader.GetString(12)) : null;
+        return await reader.ReadAsync() ? rows.ReadStored(reader) : null;
     }
 
     /// <summary>The aggregate's snapshot in the table of <paramref name="owner"/>, if any.</summary>
@@ -201,4 +201,15 @@ internal sealed class PostgresJournalReader(NpgsqlDataSource source, EventRowRea
 
     private static NpgsqlParameter TextArray(string name, IReadOnlyList<string> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
+
+    // --- Upcasting (schema 5) ---
+
+    /// <summary>Up to <paramref name="limit"/> events from <paramref name="fromPosition"/> stored under any of <paramref name="storedTypes"/>.</summary>
+    public Task<IReadOnlyList<EventEnvelope>> ReadTypesFromPositionAsync(long fromPosition, int limit, IReadOnlyList<string> storedTypes) =>
+        ReadEventsAsync(PostgresJournalSql.SelectByTypesFrom, p =>
+        {
+            p.AddWithValue("from", fromPosition);
+            p.AddWithValue("limit", (long)limit);
+            p.Add(TextArray("types", storedTypes));
+        });
 }

@@ -11,7 +11,7 @@ internal static class PostgresJournalSql
     /// <summary>
     /// Numbered like the SQLite schema: 2 added <c>grain_snapshots</c>, 3 added <c>events.request</c>, 4 the stats
     /// counters (<c>journal_totals</c>, <c>event_type_counts</c>, <c>aggregate_type_counts</c>, and the snapshot tables' triggers),
-    /// 5 the run timelines' indexes (<see cref="CreateTimelineIndexes"/>).
+    /// 5 the run timelines' indexes (<see cref="CreateTimelineIndexes"/>) and <c>events.schema_version</c> (see <see cref="AddSchemaVersionColumn"/>).
     /// </summary>
     public const int SchemaVersion = 5;
 
@@ -173,8 +173,9 @@ internal static class PostgresJournalSql
 
     public const string ReleaseSavepoint = "RELEASE SAVEPOINT append";
 
+    /// <summary>The columns every read of events selects, in the order <c>EventRowReader</c> reads them (schema_version: schema 5).</summary>
     public const string Columns =
-        "position, id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id";
+        "position, id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id, schema_version";
 
     /// <summary>The stream's head: its last version and its aggregate type.</summary>
     public const string SelectStreamHead =
@@ -183,8 +184,8 @@ internal static class PostgresJournalSql
     public const string SelectStreamVersion = "SELECT COALESCE(MAX(version), 0) FROM events WHERE aggregate_id = @aggregate_id";
 
     public const string InsertEvent = """
-        INSERT INTO events (position, id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id, request)
-        VALUES (@position, @id, @type, @aggregate_id, @aggregate_type, @version, @timestamp, @source, @payload, @metadata, @causation_id, @correlation_id, @request)
+        INSERT INTO events (position, id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id, request, schema_version)
+        VALUES (@position, @id, @type, @aggregate_id, @aggregate_type, @version, @timestamp, @source, @payload, @metadata, @causation_id, @correlation_id, @request, @schema_version)
         """;
 
     public const string SelectStream =
@@ -321,4 +322,15 @@ internal static class PostgresJournalSql
         if (eventTypes) conditions += " AND type = ANY(@types)";
         return $"SELECT {Columns} FROM events WHERE {conditions} ORDER BY position LIMIT @limit";
     }
+
+    // --- Schema 5, upcasting: the schema version of each row's payload, and reads by type under several stored names. ---
+
+    /// <summary>
+    /// Schema 5: the schema version of each row's payload; older rows (and rows inserted without it) are at version 1.
+    /// Run by the upgrade after <see cref="CreateSchema"/>; a constant default makes it a change of the catalog only.
+    /// </summary>
+    public const string AddSchemaVersionColumn = "ALTER TABLE events ADD COLUMN IF NOT EXISTS schema_version integer NOT NULL DEFAULT 1";
+
+    /// <summary>Events stored under any of the names in @types (a text array: one type and its former names) from @from, in position order.</summary>
+    public const string SelectByTypesFrom = $"SELECT {Columns} FROM events WHERE type = ANY(@types) AND position >= @from ORDER BY position LIMIT @limit";
 }

@@ -172,6 +172,7 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
         p["$causation_id"].Value = (object?)pending.CausationId ?? DBNull.Value;
         p["$correlation_id"].Value = (object?)pending.CorrelationId ?? DBNull.Value;
         p["$request"].Value = (object?)pending.Request ?? DBNull.Value;
+        p["$schema_version"].Value = pending.SchemaVersion;
         return (long)_insert.ExecuteScalar()!;
     }
     /// <summary>The aggregate and version of the event with this id, read in the batch's transaction.</summary>
@@ -199,6 +200,7 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
             _insert.Parameters.Add(name, SqliteType.Text);
         _insert.Parameters.Add("$version", SqliteType.Integer);
         _insert.Parameters.Add("$timestamp", SqliteType.Integer);
+        _insert.Parameters.Add("$schema_version", SqliteType.Integer);
 
         _addToTotals = Command(SqliteJournalSql.AddToTotals, ("$events", SqliteType.Integer), ("$aggregates", SqliteType.Integer),
             ("$oldest", SqliteType.Integer), ("$newest", SqliteType.Integer));

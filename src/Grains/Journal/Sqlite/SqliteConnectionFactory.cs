@@ -78,6 +78,7 @@ internal sealed class SqliteConnectionFactory
         Execute(connection, SqliteJournalSql.CreateSchema);
         AddRequestColumn(connection);
         Execute(connection, SqliteJournalSql.CreateTimelineIndexes); // schema 5: run timelines
+        AddSchemaVersionColumn(connection);
         RecordSchemaVersion(connection);
     }
 
@@ -85,7 +86,7 @@ internal sealed class SqliteConnectionFactory
     /// Below schema 4 the stats counters are computed from the rows, once, in the transaction that records the new
     /// version: a file is either still at the old version or has counters that agree with its rows, and of two
     /// processes opening it at once only the first recounts (the write lock is taken before the version is read).
-    /// A file of schema 4 already has its counters (schema 5 only adds indexes). A file of a newer schema keeps its version.
+    /// A file of schema 4 already has its counters (schema 5 only adds indexes and a column). A file of a newer schema keeps its version.
     /// </summary>
     private static void RecordSchemaVersion(SqliteConnection connection)
     {
@@ -111,6 +112,22 @@ internal sealed class SqliteConnectionFactory
         try
         {
             Execute(connection, SqliteJournalSql.AddRequestColumn);
+        }
+        catch (SqliteException ex) when (ex.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            // Another process on the same file added it first.
+        }
+    }
+
+    /// <summary>Adds the column of schema 5 to a file made by an earlier schema; its old rows are at schema version 1.</summary>
+    private static void AddSchemaVersionColumn(SqliteConnection connection)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = SqliteJournalSql.HasSchemaVersionColumn;
+        if ((long)check.ExecuteScalar()! > 0) return;
+        try
+        {
+            Execute(connection, SqliteJournalSql.AddSchemaVersionColumn);
         }
         catch (SqliteException ex) when (ex.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
         {

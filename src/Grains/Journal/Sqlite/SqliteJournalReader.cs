@@ -89,7 +89,7 @@ internal sealed class SqliteJournalReader(SqliteConnectionFactory connections, E
         using var command = Command(connection, SqliteJournalSql.SelectStoredById);
         command.Parameters.AddWithValue("$id", eventId);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? new StoredEvent(rows.Read(reader), reader.GetString(8), reader.IsDBNull(12) ? null : reader.GetString(12)) : null;
+        return reader.Read() ? rows.ReadStored(reader) : null;
     });
 
     /// <summary>The aggregate's snapshot in the table of <paramref name="owner"/>, if any.</summary>
@@ -202,4 +202,15 @@ internal sealed class SqliteJournalReader(SqliteConnectionFactory connections, E
         using var connection = connections.OpenReader();
         return read(connection);
     });
+
+    // --- Upcasting (schema 5) ---
+
+    /// <summary>Up to <paramref name="limit"/> events from <paramref name="fromPosition"/> stored under any of <paramref name="storedTypes"/>.</summary>
+    public Task<IReadOnlyList<EventEnvelope>> ReadTypesFromPositionAsync(long fromPosition, int limit, IReadOnlyList<string> storedTypes) =>
+        ReadEventsAsync(SqliteJournalSql.SelectByTypesFrom(storedTypes.Count), p =>
+        {
+            p.AddWithValue("$from", fromPosition);
+            p.AddWithValue("$limit", limit);
+            for (var i = 0; i < storedTypes.Count; i++) p.AddWithValue($"$type{i}", storedTypes[i]);
+        });
 }

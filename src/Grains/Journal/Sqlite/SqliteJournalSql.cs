@@ -6,7 +6,7 @@ internal static class SqliteJournalSql
     /// <summary>
     /// 2: grains keep their own snapshots in <c>grain_snapshots</c>; 3: <c>events.request</c>; 4: the stats counters
     /// (<c>journal_totals</c>, <c>event_type_counts</c>, <c>aggregate_type_counts</c>); 5: the run timelines' indexes
-    /// (<see cref="CreateTimelineIndexes"/>). All are added to older files on open.
+    /// (<see cref="CreateTimelineIndexes"/>) and <c>events.schema_version</c> (see <see cref="AddSchemaVersionColumn"/>). All are added to older files on open.
     /// </summary>
     public const int SchemaVersion = 5;
 
@@ -119,8 +119,9 @@ internal static class SqliteJournalSql
 
     public const string AddRequestColumn = "ALTER TABLE events ADD COLUMN request TEXT";
 
+    /// <summary>The columns every read of events selects, in the order <c>EventRowReader</c> reads them (schema_version: schema 5).</summary>
     public const string Columns =
-        "position, id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id";
+        "position, id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id, schema_version";
 
     /// <summary>The stream's head: its last version and its aggregate type.</summary>
     public const string SelectStreamHead =
@@ -129,8 +130,8 @@ internal static class SqliteJournalSql
     public const string SelectStreamVersion = "SELECT COALESCE(MAX(version), 0) FROM events WHERE aggregate_id = $aggregate_id";
 
     public const string InsertEvent = """
-        INSERT INTO events (id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id, request)
-        VALUES ($id, $type, $aggregate_id, $aggregate_type, $version, $timestamp, $source, $payload, $metadata, $causation_id, $correlation_id, $request)
+        INSERT INTO events (id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id, request, schema_version)
+        VALUES ($id, $type, $aggregate_id, $aggregate_type, $version, $timestamp, $source, $payload, $metadata, $causation_id, $correlation_id, $request, $schema_version)
         RETURNING position
         """;
 
@@ -231,6 +232,17 @@ internal static class SqliteJournalSql
         if (eventTypes > 0) conditions += $" AND type IN ({Parameters("$type", eventTypes)})";
         return $"SELECT {Columns} FROM events WHERE {conditions} ORDER BY position LIMIT $limit";
     }
+
+    // --- Schema 5, upcasting: the schema version of each row's payload, and reads by type under several stored names. ---
+
+    /// <summary>Schema 5 added <c>events.schema_version</c>; older files get it here, their rows (and rows inserted without it) at version 1.</summary>
+    public const string HasSchemaVersionColumn = "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'schema_version'";
+
+    public const string AddSchemaVersionColumn = "ALTER TABLE events ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 1";
+
+    /// <summary>Events stored under any of <paramref name="types"/> names (one type and its former names) from $from, in position order.</summary>
+    public static string SelectByTypesFrom(int types) =>
+        $"SELECT {Columns} FROM events WHERE type IN ({Parameters("$type", types)}) AND position >= $from ORDER BY position LIMIT $limit";
 
     private static string Parameters(string prefix, int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"{prefix}{i}"));
 
