@@ -1,15 +1,20 @@
 using EventStore.Aggregates;
 using EventStore.Errors;
+using EventStore.Events;
 
 namespace EventStore.ClientDemo;
 
 /// <summary>
 /// A coordinator building and shipping a feature with a swarm of agents: the swarm is set up, agents are
 /// spawned and given tasks, one agent fails and is replaced, memory is written and read, an impossible
-/// command is refused, and everything is shut down. Every command goes through the grain interfaces.
+/// command is refused, and everything is shut down; a scratch key stored with a time to live expires by itself. Every
+/// command goes through the grain interfaces; a live subscription (<see cref="LiveFeed"/>) follows the run.
 /// </summary>
-internal sealed class DemoScenario(IClusterClient client, DemoCast cast, ReceiptLog log, TextWriter output)
+internal sealed class DemoScenario(IClusterClient client, DemoCast cast, ReceiptLog log, LiveFeed feed, TextWriter output)
 {
+    private const string ScratchKey = "coder-scratch";
+    private static readonly TimeSpan ScratchTimeToLive = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ExpiryWait = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan WorkTime = TimeSpan.FromMilliseconds(120);
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
 
@@ -38,6 +43,9 @@ internal sealed class DemoScenario(IClusterClient client, DemoCast cast, Receipt
 
         Section("Shutdown", cancellationToken);
         await ShutDownAsync();
+
+        Section("Memory that expires by itself", cancellationToken);
+        await AwaitScratchExpiryAsync(cancellationToken);
     }
 
     private async Task SetUpSwarmAsync()
@@ -93,6 +101,8 @@ internal sealed class DemoScenario(IClusterClient client, DemoCast cast, Receipt
         {
             await log.Record(Knowledge.Retrieve("adr-001-event-journal", log.Next(cast.Coder)), "coder reads ADR-001");
             await log.Record(Sessions.Store("coder-session-context", "context", 2_048, context: log.Next(cast.Coder)), "coder saves its session");
+            await log.Record(Sessions.Store(ScratchKey, "scratchpad", 1_024, context: log.Next(cast.Coder), timeToLive: ScratchTimeToLive),
+                $"scratch notes, expire in {ScratchTimeToLive.TotalSeconds:F0} s");
             await log.Record(Knowledge.Store("code-embeddings", "embedding", 65_536, context: log.Next(cast.Coder)), "coder indexes the code");
         });
     }
@@ -180,6 +190,25 @@ internal sealed class DemoScenario(IClusterClient client, DemoCast cast, Receipt
         await log.Record(Swarm.Terminate("release candidate ready; deployment awaits approval", metrics, log.Next()), "swarm terminated");
     }
 
+    /// <summary>Waits (on the live subscription) for the namespace to expire the scratch key by itself, then shows that it can no longer be read.</summary>
+    private async Task AwaitScratchExpiryAsync(CancellationToken cancellationToken)
+    {
+        var expiry = await feed.WaitForAsync(e => e.AggregateId == cast.SessionNamespace && e.Payload is MemoryExpired { Key: ScratchKey }, ExpiryWait, cancellationToken)
+            ?? throw new InvalidOperationException($"The namespace {cast.SessionNamespace} did not expire '{ScratchKey}' within {ExpiryWait.TotalSeconds:F0} s of the end of the run.");
+        var expired = (MemoryExpired)expiry.Event.Payload;
+        output.WriteLine($"  '{ScratchKey}' was due at {expired.ExpiresAt:HH:mm:ss.fff}; {cast.SessionNamespace} wrote {expiry.Event.Type} itself at {expired.ExpiredAt:HH:mm:ss.fff} " +
+                         $"({(expired.ExpiredAt - expired.ExpiresAt).TotalMilliseconds:F0} ms later), pos {expiry.Event.Position}, source {expiry.Event.Source}");
+        try
+        {
+            await Sessions.Retrieve(ScratchKey, log.Next(cast.Coder));
+            throw new InvalidOperationException($"The store let the coder read '{ScratchKey}' after it expired.");
+        }
+        catch (InvalidTransitionException refused)
+        {
+            output.WriteLine($"  --   reading it now is refused: {refused.Message}");
+        }
+    }
+
     private async Task Spawn(string agentId, string role, AgentDomain domain, IReadOnlyList<string> capabilities) =>
         await log.Record(Agent(agentId).Spawn(role, domain, capabilities, log.Next(agentId)), $"{role} ({domain.ToString().ToLowerInvariant()})");
 
@@ -205,6 +234,6 @@ internal sealed class DemoScenario(IClusterClient client, DemoCast cast, Receipt
     {
         cancellationToken.ThrowIfCancellationRequested();
         output.WriteLine();
-        output.WriteLine($"== {title}");
+        output.WriteLine($"== {title}   (live subscription: {feed.Count} events of this run so far)");
     }
 }

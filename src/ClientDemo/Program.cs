@@ -94,12 +94,23 @@ try
     Console.WriteLine($"Connected. Run {cast.Suffix}, correlation id {cast.CorrelationId}.");
     Console.WriteLine($"  {"#",3}  {"event type",-23} {"aggregate",-30} {"ver",-4} {"position",-11} note");
 
-    await new DemoScenario(client, cast, log, Console.Out).RunAsync(stopping);
+    bool liveFeedMatches;
+    await using (var feed = await LiveFeed.StartAsync(client, cast))
+    {
+        await new DemoScenario(client, cast, log, feed, Console.Out).RunAsync(stopping);
+        liveFeedMatches = feed.PrintReport(log, Console.Out);
+    }
     var missing = await new SummaryReport(client, cast, log, Console.Out).PrintAsync();
     await new StoreTour(client, cast, log, Console.Out).PrintAsync();
+    var timelineMatches = await new TimelineReport(client, cast, log, Console.Out).PrintAsync();
     var readModelsMatch = await new ReadModelReport(client, cast, Console.Out).PrintAsync();
 
-    if (!readModelsMatch)
+    if (!liveFeedMatches || !timelineMatches)
+    {
+        Console.Error.WriteLine("error: the live subscription or the run's timeline disagrees with the receipts");
+        exitCode = ExitCodes.DemoFailed;
+    }
+    else if (!readModelsMatch)
     {
         Console.Error.WriteLine("error: the read models disagree with the journal");
         exitCode = ExitCodes.DemoFailed;
