@@ -19,7 +19,7 @@ internal sealed class SiloProcess : IDisposable
 
     private SiloProcess(Process process, int siloPort, int gatewayPort)
     {
-        (_process, SiloPort, GatewayPort) = (process, siloPort, gatewayPort);
+        (_process, Pid, SiloPort, GatewayPort) = (process, process.Id, siloPort, gatewayPort);
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
@@ -37,8 +37,8 @@ internal sealed class SiloProcess : IDisposable
     /// <summary>The client gateway port.</summary>
     public int GatewayPort { get; }
 
-    /// <summary>The process id.</summary>
-    public int Pid => _process.Id;
+    /// <summary>The process id (kept: a failure report may ask for it after the process was disposed).</summary>
+    public int Pid { get; }
 
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;

@@ -22,6 +22,9 @@ public abstract class AggregateView
     /// <summary>Unix-millisecond timestamp of the last applied event.</summary>
     [Id(3)] public long LastEventTimestamp { get; private set; }
 
+    /// <summary>The correlation id of the last applied event, if it had one.</summary>
+    [Id(4)] public string? LastCorrelationId { get; private set; }
+
     /// <summary>True once the aggregate has at least one event.</summary>
     public bool Exists => Version > 0;
 
@@ -33,6 +36,7 @@ public abstract class AggregateView
         LastPosition = envelope.Position;
         LastEventId = envelope.Id;
         LastEventTimestamp = envelope.Timestamp;
+        LastCorrelationId = envelope.CorrelationId;
         When(envelope.Payload);
     }
 

@@ -26,6 +26,10 @@ public sealed class MemoryEntry
     [Id(8)] public DateTimeOffset? ExpiredAt { get; set; }
     /// <summary>When it falls due and the namespace expires it by itself, if it was stored with a time to live.</summary>
     [Id(9)] public DateTimeOffset? ExpiresAt { get; set; }
+    /// <summary>The id of the <c>memory:stored</c> event that last stored it: what its expiry names as its cause.</summary>
+    [Id(10)] public string? StoredEventId { get; set; }
+    /// <summary>That event's correlation id: its expiry belongs to the same run.</summary>
+    [Id(11)] public string? StoredCorrelationId { get; set; }
 
     /// <summary>False once deleted or expired (until stored again).</summary>
     public bool IsActive => DeletedAt is null && ExpiredAt is null;
@@ -51,7 +55,8 @@ public sealed class MemoryNamespaceView : AggregateView
         {
             case MemoryStored e:
                 Namespace = e.Namespace;
-                Entries[e.Key] = new MemoryEntry { MemoryId = e.MemoryId, Key = e.Key, MemoryType = e.MemoryType, Size = e.Size, StoredAt = e.StoredAt, ExpiresAt = e.ExpiresAt };
+                Entries[e.Key] = new MemoryEntry { MemoryId = e.MemoryId, Key = e.Key, MemoryType = e.MemoryType, Size = e.Size, StoredAt = e.StoredAt, ExpiresAt = e.ExpiresAt,
+                    StoredEventId = LastEventId, StoredCorrelationId = LastCorrelationId };
                 break;
             case MemoryRetrieved e when Entries.TryGetValue(e.Key, out var entry):
                 (entry.AccessCount, entry.LastAccessedAt) = (e.AccessCount, e.RetrievedAt);

@@ -117,13 +117,16 @@ public sealed class MemoryNamespaceGrain(CommandJournal journal, IOptions<Memory
     /// <summary>
     /// Writes <c>memory:expired</c> for a key that fell due at <paramref name="expiresAt"/>, unless, as of the journal, the key
     /// is no longer that one (deleted, expired, or overwritten since). At most one expiry per stored key: the write is
-    /// conditional on the namespace's version, and decided again from the new state if another write went first.
+    /// conditional on the namespace's version, and decided again from the new state if another write went first. The
+    /// expiry joins the run that stored the key: its correlation id, and the <c>memory:stored</c> event as its cause.
     /// </summary>
     private async Task ExpireDue(string key, DateTimeOffset expiresAt)
     {
+        var stored = State.Entries.GetValueOrDefault(key);
+        var context = new CommandContext { Source = ExpirySource, CausationId = stored?.StoredEventId, CorrelationId = stored?.StoredCorrelationId };
         try
         {
-            await Execute(new CommandContext { Source = ExpirySource }, [key, expiresAt], memory =>
+            await Execute(context, [key, expiresAt], memory =>
             {
                 var entry = ActiveEntry(memory, key, "expire");
                 if (entry.ExpiresAt != expiresAt) throw Refuse("expire", $"key '{key}' was stored again since; it is now due at {entry.ExpiresAt:O}");

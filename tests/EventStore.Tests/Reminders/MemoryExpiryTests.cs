@@ -48,6 +48,20 @@ public abstract class MemoryExpiryTests(ReminderCluster cluster, ITestOutputHelp
     }
 
     [Fact]
+    public async Task A_key_that_expires_by_itself_joins_the_run_that_stored_it()
+    {
+        var ns = Ids.New("memory");
+        var run = Ids.New("run");
+        var stored = await Namespace(ns).Store("k", "fact", 10, context: new CommandContext { CorrelationId = run }, timeToLive: TimeSpan.FromSeconds(1));
+
+        var rows = await WaitFor(ns, rows => rows.Any(r => r.Type == "memory:expired"));
+
+        Assert.Equal(run, rows[^1].CorrelationId);
+        Assert.Equal(stored.EventId, rows[^1].CausationId);
+        Assert.Equal([stored.EventId, rows[^1].Id], (await cluster.Client.GetEventStore().GetTimeline(run)).Events.Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task A_key_expires_while_its_namespace_grain_is_not_active()
     {
         var ns = Ids.New("memory");
