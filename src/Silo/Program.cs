@@ -1,10 +1,6 @@
 using EventStore.Hosting;
-using EventStore.Journal;
-using EventStore.Reminders;
-using EventStore.Subscriptions;
 using EventStore.Tls;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // A silo on the embedded SQLite journal. Settings come from appsettings.json next to the binary, then
@@ -17,13 +13,9 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
     ContentRootPath = AppContext.BaseDirectory,
 });
 
-builder.Services.Configure<JournalOptions>(builder.Configuration.GetSection("EventStore:Journal"));
-builder.Services.Configure<MemoryExpiryOptions>(builder.Configuration.GetSection(MemoryExpiryOptions.SectionName));
-builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection("EventStore:Subscriptions"));
 builder.UseOrleans(orleans => orleans
     .AddEventStoreClustering(builder.Configuration)
     .UseEventStoreTls(builder.Configuration.GetSection(EventStoreTlsOptions.SectionName).Get<EventStoreTlsOptions>() ?? new())
-    .AddSqliteEventJournal()
-    .AddEventStoreProjections(projections => builder.Configuration.GetSection("EventStore:Projections").Bind(projections)));
+    .AddEventStore(builder.Configuration));
 
 await builder.Build().RunAsync();
