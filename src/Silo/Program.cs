@@ -1,3 +1,4 @@
+using EventStore.Health;
 using EventStore.Hosting;
 using EventStore.Journal;
 using EventStore.Reminders;
@@ -24,6 +25,8 @@ builder.UseOrleans(orleans => orleans
     .AddEventStoreClustering(builder.Configuration)
     .UseEventStoreTls(builder.Configuration.GetSection(EventStoreTlsOptions.SectionName).Get<EventStoreTlsOptions>() ?? new())
     .AddSqliteEventJournal()
-    .AddEventStoreProjections(projections => builder.Configuration.GetSection("EventStore:Projections").Bind(projections)));
+    .AddEventStoreProjections(projections => builder.Configuration.GetSection("EventStore:Projections").Bind(projections))
+    // EventStore:Http:Enabled=true: /health/live, /health/ready and the Orleans dashboard (/dashboard/) on 127.0.0.1:8080.
+    .AddEventStoreHttp(builder.Configuration.GetSection(EventStoreHttpOptions.SectionName)));
 
 await builder.Build().RunAsync();
