@@ -7,6 +7,7 @@ using EventStore.Projections;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
 using EventStore.Tests.Reliability;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace EventStore.Tests.Health;
@@ -110,6 +111,53 @@ public abstract class HealthEndpointTests(JournalProvider provider, ITestOutputH
             foreach (var projection in projections) await projection.CatchUp();
             Assert.Equal(HttpStatusCode.OK, (await Get(client, "health/ready")).Code);
         }, projections: p => (p.CommitEveryEvents, p.CommitInterval, p.FlushInterval) = (100_000, TimeSpan.FromHours(1), TimeSpan.FromHours(1)));
+    }
+
+    [Fact]
+    public async Task Ready_is_503_naming_the_journal_after_a_commit_failed_and_200_again_once_one_commits()
+    {
+        await WithCluster(_ => { }, async (cluster, client) =>
+        {
+            var store = cluster.Client.GetEventStore();
+            var ledger = Ids.New("ledger");
+            await store.Append(ledger, "ledger", [new NewEvent(new NoteAdded("before"))]);
+            Assert.Equal(HttpStatusCode.OK, (await Get(client, "health/ready")).Code);
+
+            using (HoldWriteLock(cluster))
+                await Assert.ThrowsAsync<EventStore.Errors.JournalUnavailableException>(
+                    () => store.Append(ledger, "ledger", [new NewEvent(new NoteAdded("refused"))]).WaitAsync(NoHang));
+
+            // The lock is gone, but nothing has committed since the failure: the journal is not known to be writable yet.
+            var (code, ready) = await Get(client, "health/ready");
+            output.WriteLine(ready.ToString());
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, code);
+            var journal = Checks(ready)["journal"];
+            Assert.StartsWith("the journal's last commit failed: ", journal.GetProperty("description").GetString());
+            Assert.Equal(HttpStatusCode.OK, (await Get(client, "health/live")).Code);
+
+            await store.Append(ledger, "ledger", [new NewEvent(new NoteAdded("after"))]);
+            Assert.Equal(HttpStatusCode.OK, (await Get(client, "health/ready")).Code);
+        }, journal: j => j.BusyTimeout = TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Takes the journal's write lock from another connection, as another process would, until disposed (past it, commits fail).</summary>
+    private static IDisposable HoldWriteLock(ReliabilityCluster cluster)
+    {
+        if (cluster.PostgresConnectionString is null) return ReliabilityKit.HoldWriteLock(cluster.DatabasePath);
+        var connection = new NpgsqlConnection(cluster.PostgresConnectionString);
+        connection.Open();
+        var transaction = connection.BeginTransaction();
+        using (var command = new NpgsqlCommand("LOCK TABLE events IN EXCLUSIVE MODE", connection, transaction)) command.ExecuteNonQuery();
+        return new Released(() =>
+        {
+            transaction.Rollback();
+            connection.Dispose();
+        });
+    }
+
+    private sealed class Released(Action release) : IDisposable
+    {
+        public void Dispose() => release();
     }
 
     private async Task WithCluster(Action<EventStoreHttpOptions> http, Func<ReliabilityCluster, HttpClient, Task> test,
