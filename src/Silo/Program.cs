@@ -1,3 +1,4 @@
+using EventStore.Health;
 using EventStore.Hosting;
 using EventStore.Tls;
 using Microsoft.Extensions.Configuration;
@@ -16,6 +17,8 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 builder.UseOrleans(orleans => orleans
     .AddEventStoreClustering(builder.Configuration)
     .UseEventStoreTls(builder.Configuration.GetSection(EventStoreTlsOptions.SectionName).Get<EventStoreTlsOptions>() ?? new())
-    .AddEventStore(builder.Configuration));
+    .AddEventStore(builder.Configuration)
+    // EventStore:Http:Enabled=true: /health/live, /health/ready and the Orleans dashboard (/dashboard/) on 127.0.0.1:8080.
+    .AddEventStoreHttp(builder.Configuration.GetSection(EventStoreHttpOptions.SectionName)));
 
 await builder.Build().RunAsync();

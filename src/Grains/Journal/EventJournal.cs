@@ -54,6 +54,9 @@ internal sealed partial class EventJournal : IDisposable
     /// <summary>Bytes of events waiting for the group-commit writer.</summary>
     public long QueuedBytes => _writer.IsValueCreated ? _writer.Value.QueuedBytes : 0;
 
+    /// <summary>Why the writer's last transaction failed; null once one commits, and while none has been tried.</summary>
+    public CommitFailure? LastCommitFailure => _writer.IsValueCreated ? _writer.Value.LastFailure : null;
+
     /// <summary>Size of the journal's storage, in bytes.</summary>
     public Task<long> GetSizeBytesAsync() => _backend.GetSizeBytesAsync();
 

@@ -26,6 +26,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private long _committedEvents;
     private long _queuedEvents;
     private long _queuedBytes;
+    private volatile CommitFailure? _lastFailure;
 
     public GroupCommitWriter(IJournalBatchStore store, WriterLimits limits, CommittedFeed feed, ILogger logger, CommitSignal committed)
     {
@@ -45,6 +46,9 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
     /// <summary>Bytes of the events (and snapshots) waiting for the writer.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>Why the last transaction the writer tried failed; null once one commits (and before any fails).</summary>
+    public CommitFailure? LastFailure => _lastFailure;
 
     /// <summary>
     /// Queues an append; the task completes after the transaction holding it committed (or failed). An
@@ -183,6 +187,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
             LogCommitFailed(_logger, ex, batch.Count, _store.Location);
             _store.Abort();
             var error = new JournalUnavailableException($"The event journal could not commit to '{_store.Location}': {ex.Message}");
+            _lastFailure = new CommitFailure(ex.Message);
             foreach (var request in batch) request.Fail(error);
             return;
         }
@@ -195,6 +200,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
             committed.AddRange(appended.Events);
             committedBytes += batch[i].Bytes;
         }
+        _lastFailure = null;
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _committedEvents, committed.Count);
         for (var i = 0; i < batch.Count; i++) batch[i].Complete(results[i]);
@@ -314,3 +320,6 @@ internal sealed partial class GroupCommitWriter : IDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Commit of {Count} appends to {Path} failed; they were not acknowledged")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int count, string path);
 }
+
+/// <summary>A transaction of the journal's writer that failed, with the database's message.</summary>
+internal sealed record CommitFailure(string Message);

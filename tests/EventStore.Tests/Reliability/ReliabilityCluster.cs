@@ -39,6 +39,9 @@ public sealed class ReliabilityCluster : IAsyncDisposable
     /// <summary>The journal settings of the first silo.</summary>
     internal JournalOptions SiloOptions => _cluster.Silos[0].ServiceProvider.GetRequiredService<JournalOptions>();
 
+    /// <summary>A service of the first silo's container.</summary>
+    internal T SiloService<T>() where T : notnull => _cluster.Silos[0].ServiceProvider.GetRequiredService<T>();
+
     /// <summary>A new journal path in a fresh temporary folder.</summary>
     public static string NewDatabasePath() =>
         Path.Combine(Path.GetTempPath(), "eventstore-tests", "reliability", Guid.NewGuid().ToString("N"), "events.db");
