@@ -1,6 +1,7 @@
 using EventStore.Hosting;
 using EventStore.Journal;
 using EventStore.Reminders;
+using EventStore.Silo;
 using EventStore.Subscriptions;
 using EventStore.Tls;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +21,10 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 builder.Services.Configure<JournalOptions>(builder.Configuration.GetSection("EventStore:Journal"));
 builder.Services.Configure<MemoryExpiryOptions>(builder.Configuration.GetSection(MemoryExpiryOptions.SectionName));
 builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection("EventStore:Subscriptions"));
+// Telemetry (issue 13): OpenTelemetry over OTLP when EventStore:Telemetry:OtlpEndpoint is set; off by default.
+builder.AddEventStoreTelemetry();
 builder.UseOrleans(orleans => orleans
+    .AddActivityPropagation() // a grain call carries its caller's trace (costs nothing while no one listens)
     .AddEventStoreClustering(builder.Configuration)
     .UseEventStoreTls(builder.Configuration.GetSection(EventStoreTlsOptions.SectionName).Get<EventStoreTlsOptions>() ?? new())
     .AddSqliteEventJournal()
