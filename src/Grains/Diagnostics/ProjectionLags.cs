@@ -14,6 +14,9 @@ internal sealed class ProjectionLags(TimeProvider clock)
     public void Publish(string projection, long events, long? oldestUnappliedAt) =>
         _lags[projection] = new Lag(Math.Max(0, events), events > 0 ? oldestUnappliedAt : null);
 
+    /// <summary>The projection's projector left this silo: its lag is another silo's to report.</summary>
+    public void Forget(string projection) => _lags.TryRemove(projection, out _);
+
     /// <summary>Each projection's lag in events.</summary>
     public IEnumerable<(string Projection, long Events)> Events() => _lags.Select(p => (p.Key, p.Value.Events));
 

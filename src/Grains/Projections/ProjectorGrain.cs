@@ -76,6 +76,7 @@ internal sealed partial class ProjectorGrain : Grain, IProjector
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _lags.Forget(Name);
         await _live.CommitAsync();
         if (_rebuild is not null) await _rebuild.CommitAsync();
     }

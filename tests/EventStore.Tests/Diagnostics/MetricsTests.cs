@@ -140,20 +140,24 @@ public abstract class MetricsTests(DiagnosticsCluster cluster)
     {
         var agents = cluster.Client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key);
         const string name = "agent_state";
+        var agentId = Ids.New("agent");
+        await cluster.Client.GetGrain<IAgentGrain>(agentId).Spawn("coder", AgentDomain.Core, []);
         await agents.CatchUp();
         using var meter = new MeterRecorder(cluster.Metrics.Meter);
         Assert.Equal(0, meter.Observe(ProjectionLagEvents, "projection")[name]);
         Assert.Equal(0, meter.Observe(ProjectionLagMilliseconds, "projection")[name]);
 
-        // A row no commit of this silo announced: the projection learns of it only when it reads the head.
-        cluster.Journal.InsertOutside(Ids.New("outside"), "outside", 1, NoteType, """{"text":"outside"}""");
-        await agents.GetStatus();
+        // A damaged row written outside the silo: the projection stops before it until it is repaired.
+        cluster.Journal.InsertOutside(agentId, "agent", 2, "agent:started", "{broken");
+        var damaged = cluster.Journal.Rows(agentId).Max(r => r.Position);
+        Assert.NotNull((await agents.CatchUp()).Problem);
 
         Assert.Equal(1, meter.Observe(ProjectionLagEvents, "projection")[name]);
         await Eventually.Until(() => Task.FromResult(meter.Observe(ProjectionLagMilliseconds, "projection")[name]), ms => ms > 0,
-            "the lag in milliseconds grows while the row waits");
+            "the lag in milliseconds grows while the projection waits");
 
-        await agents.CatchUp();
+        Assert.Equal(1, cluster.Journal.SetPayload(damaged, $$"""{"agentId":"{{agentId}}","startedAt":"2026-11-27T00:00:00+00:00"}"""));
+        Assert.Null((await agents.CatchUp()).Problem);
         Assert.Equal(0, meter.Observe(ProjectionLagEvents, "projection")[name]);
         Assert.Equal(0, meter.Observe(ProjectionLagMilliseconds, "projection")[name]);
     }
