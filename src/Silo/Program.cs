@@ -1,5 +1,6 @@
 using EventStore.Health;
 using EventStore.Hosting;
+using EventStore.Silo;
 using EventStore.Tls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +15,10 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
     ContentRootPath = AppContext.BaseDirectory,
 });
 
+// Telemetry: OpenTelemetry over OTLP when EventStore:Telemetry:OtlpEndpoint is set; off by default.
+builder.AddEventStoreTelemetry();
 builder.UseOrleans(orleans => orleans
+    .AddActivityPropagation() // a grain call carries its caller's trace (costs nothing while no one listens)
     .AddEventStoreClustering(builder.Configuration)
     .UseEventStoreTls(builder.Configuration.GetSection(EventStoreTlsOptions.SectionName).Get<EventStoreTlsOptions>() ?? new())
     .AddEventStore(builder.Configuration)

@@ -1,31 +1,36 @@
-using System.Reflection;
-using EventStore.Hosting;
+using System.Diagnostics.Metrics;
+using EventStore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EventStore.Benchmarks.Hosting;
 
 /// <summary>
-/// Reads the journal writer's counters (transactions and events committed) from a running silo. They
-/// are internal to the product, so this reads them by reflection: a diagnostic only, used to say how
-/// many events each commit carried; it reports nothing if the product renames them.
+/// Counts the journal writer's commits and the events they held in a running silo, from the event store's meter
+/// (<see cref="EventStoreDiagnostics.CommitEvents"/>: one measurement per commit, its value the events in it),
+/// listening to that silo's meter only, from its creation until disposed.
 /// </summary>
-internal sealed class JournalProbe
+internal sealed class JournalProbe : IDisposable
 {
-    private readonly object? _journal;
-    private readonly PropertyInfo? _commits;
-    private readonly PropertyInfo? _events;
+    private readonly MeterListener _listener = new();
+    private long _commits;
+    private long _events;
 
     public JournalProbe(IServiceProvider siloServices)
     {
-        var type = typeof(EventJournalSiloBuilderExtensions).Assembly.GetType("EventStore.Journal.EventJournal");
-        _journal = type is null ? null : siloServices.GetService(type);
-        _commits = type?.GetProperty("Commits");
-        _events = type?.GetProperty("CommittedEvents");
+        var meter = siloServices.GetRequiredService<EventStoreMetrics>().Meter;
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == EventStoreDiagnostics.CommitEvents) listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<long>((_, events, _, _) =>
+        {
+            Interlocked.Increment(ref _commits);
+            Interlocked.Add(ref _events, events);
+        });
+        _listener.Start();
     }
 
-    public (long Commits, long Events)? Read() =>
-        _journal is not null && _commits?.GetValue(_journal) is long commits && _events?.GetValue(_journal) is long events
-            ? (commits, events)
-            : null;
+    public (long Commits, long Events)? Read() => (Interlocked.Read(ref _commits), Interlocked.Read(ref _events));
 
     /// <summary>"N commits, M events/commit" between two readings, or null.</summary>
     public static string? Describe((long Commits, long Events)? before, (long Commits, long Events)? after)
@@ -34,4 +39,6 @@ internal sealed class JournalProbe
         var commits = a.Commits - b.Commits;
         return $"{commits} commits, {(a.Events - b.Events) / (double)commits:0.0} events/commit";
     }
+
+    public void Dispose() => _listener.Dispose();
 }

@@ -34,7 +34,7 @@ internal static class W1ConcurrentAppend
             await Warmup.BenchGrains(cluster.Client, bench.Scale.Warmup);
             var grains = Enumerable.Range(0, aggregates)
                 .Select(i => cluster.Client.GetGrain<IBenchAggregateGrain>(Payloads.AggregateId(i))).ToArray();
-            var probe = new JournalProbe(cluster.SiloServices);
+            using var probe = new JournalProbe(cluster.SiloServices);
             if (memory) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 
             var before = probe.Read();

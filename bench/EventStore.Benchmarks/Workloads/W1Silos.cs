@@ -37,6 +37,7 @@ internal static class W1Silos
             var after = probes.Select(p => p.Read()).ToList();
             perSilo = before.Zip(after, Commits).ToList();
             commits = JournalProbe.Describe(Sum(before), Sum(after));
+            foreach (var probe in probes) probe.Dispose();
         }
 
         var notes = new List<string> { $"{aggregates}x{eventsPerAggregate}" };

@@ -69,7 +69,7 @@ internal static class W5ProjectionLag
             var projection = client.GetGrain<IAgentStateProjection>(IAgentStateProjection.Key);
             await WaitFor(projection, (await projection.GetStatus()).HeadPosition, TimeSpan.FromSeconds(60));
 
-            var probe = new JournalProbe(cluster.SiloServices);
+            using var probe = new JournalProbe(cluster.SiloServices);
             var before = probe.Read();
             using var stop = new CancellationTokenSource();
             var poller = Task.Run(() => Poll(projection, stop.Token));

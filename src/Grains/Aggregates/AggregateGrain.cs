@@ -65,12 +65,30 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
     protected async Task<EventReceipt> Execute<TEvent>(CommandContext? context, object?[] arguments, Func<TView, TEvent> decide)
         where TEvent : IDomainEvent
     {
+        var trace = _journal.StartCommand(Id, AggregateType, _journal.TypeNameOf(typeof(TEvent)));
+        try
+        {
+            var (receipt, retried) = await Decide(context, arguments, decide);
+            trace.Succeeded([receipt], duplicate: retried);
+            return receipt;
+        }
+        catch (Exception ex)
+        {
+            trace.Failed(ex);
+            throw;
+        }
+    }
+
+    /// <summary>The body of <see cref="Execute{TEvent}"/>: the receipt, and whether it is an earlier command's (a retry).</summary>
+    private async Task<(EventReceipt Receipt, bool Retried)> Decide<TEvent>(CommandContext? context, object?[] arguments, Func<TView, TEvent> decide)
+        where TEvent : IDomainEvent
+    {
         Guard.Id(Id, "aggregateId", MaxIdLength);
         var eventId = ValidateContext(context);
         var argumentsJson = EventRequest.ArgumentsJson(arguments);
         var type = _journal.TypeNameOf(typeof(TEvent));
         var request = eventId is null ? null : new EventRequest(eventId, Id, AggregateType, type, EventRequest.OfCommand(type, argumentsJson), null);
-        if (request is not null && await _journal.FindEarlierReceipt(request) is { } earlier) return earlier;
+        if (request is not null && await _journal.FindEarlierReceipt(request) is { } earlier) return (earlier, true);
 
         // One budget for every attempt, so the caller hears the journal's own error before Orleans' response timeout.
         using var deadline = _journal.NewDeadline().Enter();
@@ -83,16 +101,16 @@ public abstract class AggregateGrain<TView> : JournaledGrain<TView, EventEnvelop
             try
             {
                 if (await Raise(envelope, argumentsJson))
-                    return new EventReceipt(envelope.Id, type, Id, State.Version, State.LastPosition);
+                    return (new EventReceipt(envelope.Id, type, Id, State.Version, State.LastPosition), false);
             }
             catch (DuplicateEventIdException) when (decided is not null)
             {
                 // Raced with an identical retry: return its receipt if it was this very command.
-                if (await _journal.FindEarlierReceipt(decided) is { } raced) return raced;
+                if (await _journal.FindEarlierReceipt(decided) is { } raced) return (raced, true);
                 throw;
             }
             // Another writer went first; if it wrote this very request under this id, answer as it was answered.
-            if (decided is not null && await _journal.FindEarlierReceipt(decided) is { } retried) return retried;
+            if (decided is not null && await _journal.FindEarlierReceipt(decided) is { } retried) return (retried, true);
             if (attempt == MaxAttempts) throw new ConcurrencyConflictException(Id, versionDecidedOn, State.Version);
         }
     }

@@ -1,3 +1,4 @@
+using EventStore.Diagnostics;
 using EventStore.Journal;
 using EventStore.Journal.Postgres;
 using EventStore.Journal.Sqlite;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Diagnostics.Metrics;
 using Orleans.Configuration;
 using Orleans.EventSourcing;
 using Orleans.Runtime;
@@ -43,9 +45,10 @@ public static class EventJournalSiloBuilderExtensions
         builder.Services.TryAddSingleton(sp => CreateBackend(sp.GetRequiredService<JournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>()));
         builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IJournalBackend>().Reader);
         builder.Services.TryAddSingleton(sp => new EventJournal(sp.GetRequiredService<JournalOptions>(), sp.GetRequiredService<EventPayloadSerializer>(),
-            sp.GetRequiredService<IJournalBackend>(), sp.GetRequiredService<ILogger<EventJournal>>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IJournalBackend>(), sp.GetRequiredService<ILogger<EventJournal>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<EventStoreMetrics>()));
         builder.Services.TryAddSingleton(sp => new CommandJournal(sp.GetRequiredService<EventJournal>(), sp.GetRequiredService<JournalOptions>().MaxIdLength,
-            sp.GetRequiredService<EventPayloadSerializer>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<EventPayloadSerializer>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EventStoreMetrics>()));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JournalLifecycle>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadyLog>());
         builder.Services.AddKeyedSingleton<ILogViewAdaptorFactory>(JournalLogConsistencyProvider.ProviderName,
@@ -58,6 +61,11 @@ public static class EventJournalSiloBuilderExtensions
             var create = ActivatorUtilities.CreateFactory(typeof(JournalProtocolServices), [typeof(IGrainContext)]);
             return context => (ILogConsistencyProtocolServices)create(sp, [context]);
         });
+
+        // The event store's meter (EventStoreDiagnostics.Name), one per silo through its meter factory.
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton(sp => new EventStoreMetrics(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<EventStoreMetrics>().ProjectionLags);
 
         // Durable reminders (memory time to live) in the journal's database.
         builder.AddReminders();

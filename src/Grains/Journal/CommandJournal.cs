@@ -1,4 +1,5 @@
 using EventStore.Aggregates;
+using EventStore.Diagnostics;
 using EventStore.Events;
 
 namespace EventStore.Journal;
@@ -14,9 +15,10 @@ public sealed class CommandJournal
     private readonly EventJournal _journal;
     private readonly EventPayloadSerializer _serializer;
     private readonly TimeProvider _clock;
+    private readonly EventStoreMetrics _metrics;
 
-    internal CommandJournal(EventJournal journal, int maxIdLength, EventPayloadSerializer serializer, TimeProvider clock) =>
-        (_journal, MaxIdLength, _serializer, _clock) = (journal, maxIdLength, serializer, clock);
+    internal CommandJournal(EventJournal journal, int maxIdLength, EventPayloadSerializer serializer, TimeProvider clock, EventStoreMetrics metrics) =>
+        (_journal, MaxIdLength, _serializer, _clock, _metrics) = (journal, maxIdLength, serializer, clock, metrics);
 
     /// <summary>Longest id accepted (<see cref="JournalOptions.MaxIdLength"/>).</summary>
     internal int MaxIdLength { get; }
@@ -43,6 +45,10 @@ public sealed class CommandJournal
 
     /// <summary>A deadline <c>AppendTimeout</c> from now, for all the attempts of one command.</summary>
     internal JournalDeadline NewDeadline() => _journal.NewDeadline();
+
+    /// <summary>Starts measuring a command that raises an event of <paramref name="eventType"/> (its activity and its append metrics).</summary>
+    internal AppendTrace StartCommand(string aggregateId, string aggregateType, string eventType) =>
+        AppendTrace.Start(_metrics, "command", eventType, aggregateId, aggregateType);
 
     /// <summary>The receipt of the event stored under the request's id if it answers this request, null if there is none; throws if another request has that id.</summary>
     internal async Task<EventReceipt?> FindEarlierReceipt(EventRequest request) => (await _journal.FindEarlierAsync([request]))?[0];

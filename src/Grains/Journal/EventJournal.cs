@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using EventStore.Diagnostics;
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Store;
@@ -21,11 +22,15 @@ internal sealed partial class EventJournal : IDisposable
     private readonly ILogger<EventJournal> _logger;
     private readonly Lazy<GroupCommitWriter> _writer;
     private readonly TimeProvider _clock;
+    private readonly EventStoreMetrics _metrics;
 
-    public EventJournal(JournalOptions options, EventPayloadSerializer serializer, IJournalBackend backend, ILogger<EventJournal> logger, TimeProvider? clock = null)
+    public EventJournal(JournalOptions options, EventPayloadSerializer serializer, IJournalBackend backend, ILogger<EventJournal> logger, TimeProvider? clock = null,
+        EventStoreMetrics? metrics = null)
     {
         options.Validate();
         (_options, _serializer, _backend, _logger, _clock) = (options, serializer, backend, logger, clock ?? TimeProvider.System);
+        _metrics = metrics ?? new EventStoreMetrics(meters: null, _clock);
+        _metrics.WatchWriterQueue(() => QueuedEvents, () => QueuedBytes);
         Feed = new CommittedFeed(options.MaxQueuedBytes);
         _writer = new Lazy<GroupCommitWriter>(StartWriter);
     }
@@ -111,7 +116,10 @@ internal sealed partial class EventJournal : IDisposable
     }
 
     /// <summary>Stores a snapshot in its owner's table in the next commit, unless a newer one is there already.</summary>
-    public Task SaveSnapshotAsync(Snapshot snapshot, SnapshotOwner owner) => _writer.Value.SaveSnapshot(snapshot, owner);
+    public async Task SaveSnapshotAsync(Snapshot snapshot, SnapshotOwner owner)
+    {
+        if (await _writer.Value.SaveSnapshot(snapshot, owner)) _metrics.RecordSnapshot(owner);
+    }
 
     /// <summary>
     /// The idempotency step of every append, of grains and of the store alike: if events are stored under
@@ -145,7 +153,7 @@ internal sealed partial class EventJournal : IDisposable
     {
         _backend.EnsureSchema();
         LogStarted(_logger, Description);
-        return new GroupCommitWriter(_backend.CreateBatchStore(), new WriterLimits(_options.MaxEventsPerCommit, _options.MaxQueuedEvents, _options.MaxQueuedBytes), Feed, _logger, Committed);
+        return new GroupCommitWriter(_backend.CreateBatchStore(), new WriterLimits(_options.MaxEventsPerCommit, _options.MaxQueuedEvents, _options.MaxQueuedBytes), Feed, _logger, Committed, _metrics);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event journal: {Description}")]

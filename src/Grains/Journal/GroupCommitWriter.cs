@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EventStore.Diagnostics;
 using EventStore.Errors;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +21,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private readonly CommitSignal _committed;
     private readonly WriterLimits _limits;
     private readonly ILogger _logger;
+    private readonly EventStoreMetrics _metrics;
     private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new() { SingleReader = true });
     private readonly Thread _thread;
     private long _commits;
@@ -28,9 +30,9 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private long _queuedBytes;
     private volatile CommitFailure? _lastFailure;
 
-    public GroupCommitWriter(IJournalBatchStore store, WriterLimits limits, CommittedFeed feed, ILogger logger, CommitSignal committed)
+    public GroupCommitWriter(IJournalBatchStore store, WriterLimits limits, CommittedFeed feed, ILogger logger, CommitSignal committed, EventStoreMetrics metrics)
     {
-        (_store, _limits, _feed, _logger, _committed) = (store, limits, feed, logger, committed);
+        (_store, _limits, _feed, _logger, _committed, _metrics) = (store, limits, feed, logger, committed, metrics);
         _thread = new Thread(Run) { IsBackground = true, Name = "event-journal-writer" };
         _thread.Start();
     }
@@ -76,8 +78,8 @@ internal sealed partial class GroupCommitWriter : IDisposable
         }
     }
 
-    /// <summary>Queues a snapshot into its owner's table; it is stored in the next commit unless a newer one is already there.</summary>
-    public Task SaveSnapshot(Store.Snapshot snapshot, SnapshotOwner owner) => Enqueue(new SnapshotRequest(snapshot, owner));
+    /// <summary>Queues a snapshot into its owner's table; it is stored in the next commit unless a newer one is already there (then false).</summary>
+    public Task<bool> SaveSnapshot(Store.Snapshot snapshot, SnapshotOwner owner) => Enqueue(new SnapshotRequest(snapshot, owner));
 
     /// <summary>
     /// Holds the writer between two commits until the returned handle is disposed; the task completes
@@ -203,6 +205,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
         _lastFailure = null;
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _committedEvents, committed.Count);
+        _metrics.RecordCommit(committed.Count);
         for (var i = 0; i < batch.Count; i++) batch[i].Complete(results[i]);
         _feed.Publish(committed, committedBytes);
         if (committed.Count > 0) _committed.Pulse();

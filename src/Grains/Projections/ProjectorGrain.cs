@@ -1,3 +1,4 @@
+using EventStore.Diagnostics;
 using EventStore.Errors;
 using EventStore.Journal;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,7 @@ internal sealed partial class ProjectorGrain : Grain, IProjector
     private readonly ProjectionSource _source;
     private readonly ProjectionOptions _options;
     private readonly ILogger _logger;
+    private readonly ProjectionLags _lags;
     private ProjectionLane _live = null!;
     private ProjectionLane? _rebuild;
     private int _lastGeneration;
@@ -45,9 +47,9 @@ internal sealed partial class ProjectorGrain : Grain, IProjector
     private DateTimeOffset _retryAt;
 
     /// <summary>Creates the grain of the projection its key names, over the journal's reads and the read-model store; logs under the projection's class.</summary>
-    public ProjectorGrain(ProjectionSource source, ProjectionCatalog projections)
+    public ProjectorGrain(ProjectionSource source, ProjectionCatalog projections, ProjectionLags lags)
     {
-        (_source, _options) = (source, source.Options);
+        (_source, _options, _lags) = (source, source.Options, lags);
         _projection = projections.Get(this.GetPrimaryKeyString());
         _logger = source.LoggerFor(_projection.GetType());
     }
@@ -68,11 +70,13 @@ internal sealed partial class ProjectorGrain : Grain, IProjector
         await stream.SubscribeAsync((batch, _) => OnCommitted(batch));
         this.RegisterGrainTimer(OnTimer, new GrainTimerCreationOptions(_options.CommitInterval, _options.CommitInterval) { Interleave = false });
         if (_rebuild is not null || (!_liveIsOutdated && _live.Applied < head)) SendContinue();
+        await PublishLag(head);
     }
 
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _lags.Forget(Name);
         await _live.CommitAsync();
         if (_rebuild is not null) await _rebuild.CommitAsync();
     }
@@ -82,6 +86,7 @@ internal sealed partial class ProjectorGrain : Grain, IProjector
     {
         var head = await _source.GetHeadPositionAsync();
         var checkpoint = _live.Generation.Checkpoint;
+        await PublishLag(head);
         var lagMs = 0L;
         if (head > checkpoint && await _source.GetTimestampAtAsync(checkpoint + 1) is { } oldestUnapplied)
             lagMs = Math.Max(0, Now.ToUnixTimeMilliseconds() - oldestUnapplied);
@@ -119,6 +124,14 @@ internal sealed partial class ProjectorGrain : Grain, IProjector
         if (!_liveIsOutdated && _live.Applied < head) more = !await Guarded(() => _live.CatchUpAsync(head, PagesPerTurn));
         if (!more && _rebuild is not null) more = !await RebuildStep(PagesPerTurn);
         if (more && _problem is null && !_fenced) SendContinue();
+        await PublishLag(head);
+    }
+
+    /// <summary>Publishes, for the lag gauges, how far the live tables have applied the journal up to <paramref name="head"/>.</summary>
+    private async Task PublishLag(long head)
+    {
+        var applied = _live.Applied;
+        _lags.Publish(Name, head - applied, head > applied ? await _source.GetTimestampAtAsync(applied + 1) : null);
     }
 
     /// <summary>A commit announced on the stream: apply it, after reading from the journal whatever came before it unannounced.</summary>
@@ -141,6 +154,7 @@ internal sealed partial class ProjectorGrain : Grain, IProjector
                 _live.Advance(batch.ToPosition);
                 return true;
             })) return;
+        _lags.Publish(Name, 0, null); // applied up to the commit just announced, the newest it knows of
         if (_live.Uncommitted >= _options.CommitEveryEvents) await Commit(_live);
     }
 

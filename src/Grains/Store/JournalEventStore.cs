@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using EventStore.Aggregates;
+using EventStore.Diagnostics;
 using EventStore.Errors;
 using EventStore.Events;
 using EventStore.Journal;
@@ -10,7 +11,8 @@ namespace EventStore.Store;
 /// The event store's operations over the event journal, whatever its database: appends and snapshots through the
 /// journal's append pipeline, reads through its reader.
 /// </summary>
-internal sealed class JournalEventStore(EventJournal journal, IJournalReader reader, JournalOptions options, EventPayloadSerializer serializer, TimeProvider clock)
+internal sealed class JournalEventStore(EventJournal journal, IJournalReader reader, JournalOptions options, EventPayloadSerializer serializer, TimeProvider clock,
+    EventStoreMetrics metrics)
     : IEventStore
 {
     private const int MaxAttempts = 3;
@@ -18,6 +20,22 @@ internal sealed class JournalEventStore(EventJournal journal, IJournalReader rea
     private readonly StoreArguments _check = new(options);
 
     public async Task<AppendResult> AppendAsync(string aggregateId, string aggregateType, IReadOnlyList<NewEvent> events, long? expectedVersion = null)
+    {
+        var trace = AppendTrace.Start(metrics, "append", aggregateType, aggregateId, aggregateType);
+        try
+        {
+            var result = await AppendEventsAsync(aggregateId, aggregateType, events, expectedVersion);
+            trace.Succeeded(result.Events, duplicate: result.WasRetry);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            trace.Failed(ex);
+            throw;
+        }
+    }
+
+    private async Task<AppendResult> AppendEventsAsync(string aggregateId, string aggregateType, IReadOnlyList<NewEvent> events, long? expectedVersion)
     {
         _check.Append(aggregateId, aggregateType, events, expectedVersion);
         var pending = events.Select((e, i) => Prepare(aggregateId, aggregateType, e, i)).ToList();

@@ -50,6 +50,9 @@ public class JournalCluster : IAsyncLifetime
     /// <summary>More silo settings, after the journal and the projections.</summary>
     protected virtual void ConfigureSilo(ISiloBuilder silo) { }
 
+    /// <summary>More client settings.</summary>
+    protected virtual void ConfigureClient(IClientBuilder client) { }
+
     /// <summary>Runs on the empty journal (its folder made, its database created) before the first silo opens it: to lay down an older schema, say.</summary>
     protected virtual void Prepare() { }
 
@@ -100,6 +103,7 @@ public class JournalCluster : IAsyncLifetime
                 ConfigureJournal(options);
             })
             .AddEventStoreProjections(ConfigureProjections)));
+        builder.ConfigureClient(ConfigureClient);
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         // The tests of both backends are the same code: make sure this cluster's journal is the one it claims to be.

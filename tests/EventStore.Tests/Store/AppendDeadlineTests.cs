@@ -22,7 +22,8 @@ public sealed class AppendDeadlineTests : IDisposable
     public AppendDeadlineTests()
     {
         _temp = new TempJournal(o => o.AppendTimeout = AppendTimeout, _clock);
-        _store = new JournalEventStore(_temp.Journal, _temp.Journal.Reader, _temp.Options, _temp.Serializer, _clock);
+        _store = new JournalEventStore(_temp.Journal, _temp.Journal.Reader, _temp.Options, _temp.Serializer, _clock,
+            new EventStore.Diagnostics.EventStoreMetrics(meters: null));
     }
 
     private EventJournal Journal => _temp.Journal;
