@@ -44,6 +44,7 @@ try
     {
         gateway = ClusterConnection.Configure(client, cluster, localGatewayPort);
         client.UseEventStoreTls(tlsOptions)
+            .AddActivityPropagation() // the scenario's traces continue into the silo (when something listens)
             .UseConnectionRetryFilter(new GatewayRetryFilter(maxAttempts: 3, TimeSpan.FromSeconds(1), Console.Out));
     });
 }

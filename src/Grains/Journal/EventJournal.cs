@@ -50,9 +50,6 @@ internal sealed partial class EventJournal : IDisposable
     /// <summary>Transactions the group-commit writer has committed.</summary>
     public long Commits => _writer.IsValueCreated ? _writer.Value.Commits : 0;
 
-    /// <summary>Events the group-commit writer has committed.</summary>
-    public long CommittedEvents => _writer.IsValueCreated ? _writer.Value.CommittedEvents : 0;
-
     /// <summary>Events waiting for the group-commit writer.</summary>
     public long QueuedEvents => _writer.IsValueCreated ? _writer.Value.QueuedEvents : 0;
 

@@ -25,7 +25,6 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new() { SingleReader = true });
     private readonly Thread _thread;
     private long _commits;
-    private long _committedEvents;
     private long _queuedEvents;
     private long _queuedBytes;
     private volatile CommitFailure? _lastFailure;
@@ -39,9 +38,6 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
     /// <summary>Transactions committed so far.</summary>
     public long Commits => Interlocked.Read(ref _commits);
-
-    /// <summary>Events committed so far.</summary>
-    public long CommittedEvents => Interlocked.Read(ref _committedEvents);
 
     /// <summary>Events waiting for the writer: queued, or in the commit being written.</summary>
     public long QueuedEvents => Interlocked.Read(ref _queuedEvents);
@@ -204,7 +200,6 @@ internal sealed partial class GroupCommitWriter : IDisposable
         }
         _lastFailure = null;
         Interlocked.Increment(ref _commits);
-        Interlocked.Add(ref _committedEvents, committed.Count);
         _metrics.RecordCommit(committed.Count);
         for (var i = 0; i < batch.Count; i++) batch[i].Complete(results[i]);
         _feed.Publish(committed, committedBytes);
