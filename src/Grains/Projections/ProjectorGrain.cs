@@ -64,6 +64,7 @@ internal sealed partial class ProjectorGrain : Grain, IProjector
         await OpenGenerations();
         // What the journal holds beyond the checkpoint, read now if it is little (the rest follows in the background).
         var head = await _source.GetHeadPositionAsync();
+        _journalCheckedAt = Now; // the timer's first check of the journal is due a flush interval from now, not at its first tick
         if (!_liveIsOutdated && _live.Applied < head) await Guarded(() => _live.CatchUpAsync(head, PagesPerTurn));
         var stream = this.GetStreamProvider(_options.StreamProvider)
             .GetStream<CommittedBatch>(ProjectionStreams.Of(Name));
