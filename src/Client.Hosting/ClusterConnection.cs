@@ -1,14 +1,13 @@
-using EventStore.Hosting;
 using Npgsql;
 
-namespace EventStore.ClientDemo;
+namespace EventStore.Hosting;
 
 /// <summary>
 /// How the client finds gateways, from the silo's own <c>EventStore:Cluster</c> settings: the live gateways in the
 /// PostgreSQL membership table (<see cref="ClusterProvider.Postgres"/>), a fixed list
-/// (<see cref="EventStoreClusterOptions.Gateways"/>), or the one local silo on a gateway port.
+/// (<see cref="EventStoreClusterOptions.Gateways"/>), or the one local silo on a gateway port. Used by the demo client and the CLI.
 /// </summary>
-internal static class ClusterConnection
+public static class ClusterConnection
 {
     /// <summary>Configures <paramref name="client"/>'s clustering; returns a description for messages (never a password).</summary>
     public static string Configure(IClientBuilder client, EventStoreClusterOptions cluster, int localGatewayPort)

@@ -1,10 +1,10 @@
-namespace EventStore.ClientDemo;
+namespace EventStore.Hosting;
 
 /// <summary>
-/// Retries the first connection to the gateway a few times, so the demo tolerates a silo that is still
+/// Retries the first connection to the gateway a few times, so a client tool tolerates a silo that is still
 /// starting, then gives up so that an absent silo is reported quickly instead of waited for forever.
 /// </summary>
-internal sealed class GatewayRetryFilter(int maxAttempts, TimeSpan delay, TextWriter output) : IClientConnectionRetryFilter
+public sealed class GatewayRetryFilter(int maxAttempts, TimeSpan delay, TextWriter output) : IClientConnectionRetryFilter
 {
     private int _failedAttempts;
 
