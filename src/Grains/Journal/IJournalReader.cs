@@ -62,6 +62,9 @@ internal interface IJournalReader
     Task<IReadOnlyList<EventEnvelope>> ReadMatchingAsync(long afterPosition, long toPosition, IReadOnlyList<string>? aggregateTypes,
         IReadOnlyList<string>? eventTypes, int limit);
 
+    /// <summary>Up to <paramref name="limit"/> rows from <paramref name="fromPosition"/>, in position order, exactly as stored (for export and verification).</summary>
+    Task<IReadOnlyList<StoredRow>> ReadRowsAsync(long fromPosition, int limit);
+
     // --- Upcasting (schema 5) ---
 
     /// <summary>

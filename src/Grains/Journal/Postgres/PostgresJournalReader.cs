@@ -180,6 +180,18 @@ internal sealed class PostgresJournalReader(NpgsqlDataSource source, EventRowRea
             if (eventTypes is not null) p.Add(TextArray("types", eventTypes));
         });
 
+    /// <summary>Up to <paramref name="limit"/> rows from <paramref name="fromPosition"/>, exactly as stored.</summary>
+    public async Task<IReadOnlyList<StoredRow>> ReadRowsAsync(long fromPosition, int limit)
+    {
+        await using var command = source.CreateCommand(PostgresJournalSql.SelectRowsFrom);
+        command.Parameters.AddWithValue("from", fromPosition);
+        command.Parameters.AddWithValue("limit", (long)limit);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<StoredRow>();
+        while (await reader.ReadAsync()) rows.Add(StoredRow.Read(reader));
+        return rows;
+    }
+
     private async Task<IReadOnlyList<EventEnvelope>> ReadEventsAsync(string sql, Action<NpgsqlParameterCollection> bind)
     {
         await using var command = source.CreateCommand(sql);

@@ -203,6 +203,18 @@ internal sealed class SqliteJournalReader(SqliteConnectionFactory connections, E
         return read(connection);
     });
 
+    /// <summary>Up to <paramref name="limit"/> rows from <paramref name="fromPosition"/>, exactly as stored.</summary>
+    public Task<IReadOnlyList<StoredRow>> ReadRowsAsync(long fromPosition, int limit) => Run<IReadOnlyList<StoredRow>>(connection =>
+    {
+        using var command = Command(connection, SqliteJournalSql.SelectRowsFrom);
+        command.Parameters.AddWithValue("$from", fromPosition);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var rows = new List<StoredRow>();
+        while (reader.Read()) rows.Add(StoredRow.Read(reader));
+        return rows;
+    });
+
     // --- Upcasting (schema 5) ---
 
     /// <summary>Up to <paramref name="limit"/> events from <paramref name="fromPosition"/> stored under any of <paramref name="storedTypes"/>.</summary>

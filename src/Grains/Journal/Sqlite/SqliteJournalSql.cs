@@ -146,6 +146,9 @@ internal static class SqliteJournalSql
     /// <summary>The event with an id, and the fingerprint of the request that wrote it (the column after <see cref="Columns"/>).</summary>
     public const string SelectStoredById = $"SELECT {Columns}, request FROM events WHERE id = $id";
 
+    /// <summary>Rows as stored from $from, with <c>request</c> after the event columns (see <see cref="StoredRow"/>).</summary>
+    public const string SelectRowsFrom = $"SELECT {Columns}, request FROM events WHERE position >= $from ORDER BY position LIMIT $limit";
+
     public const string SelectAllFrom = $"SELECT {Columns} FROM events WHERE position >= $from ORDER BY position LIMIT $limit";
 
     public const string SelectByTypeFrom = $"SELECT {Columns} FROM events WHERE type = $type AND position >= $from ORDER BY position LIMIT $limit";
