@@ -44,7 +44,7 @@ internal sealed record BenchOptions(
 
     /// <summary>The cluster sizes W1S runs, in order (--silos; default 1, 2, 3).</summary>
     public IReadOnlyList<int> Silos => SiloCounts ?? [1, 2, 3];
-    public static readonly string[] AllSystems = ["eventstore", "raw-sqlite", "orleans-logstorage", "raw-npgsql", "marten"];
+    public static readonly string[] AllSystems = ["eventstore", "raw-sqlite", "orleans-logstorage", "akka", "raw-npgsql", "marten"];
 
     /// <summary>FULL or NORMAL (SQLite's synchronous); "PG" for a PostgreSQL run (fsync and synchronous_commit on).</summary>
     public string SyncName => Postgres ? "PG" : Sync == JournalDurability.Full ? "FULL" : "NORMAL";
@@ -60,7 +60,7 @@ internal sealed record BenchOptions(
 
     /// <summary>The systems of a run without --system: the SQLite ones, or with --backend postgres the PostgreSQL ones.</summary>
     public static string[] DefaultSystems(bool postgres) =>
-        postgres ? ["eventstore", "raw-npgsql", "marten"] : ["eventstore", "raw-sqlite", "orleans-logstorage"];
+        postgres ? ["eventstore", "raw-npgsql", "marten"] : ["eventstore", "raw-sqlite", "orleans-logstorage", "akka"];
 
     public bool IsEverything => Workloads.SetEquals(AllWorkloads) && Systems.SetEquals(DefaultSystems(Postgres));
 
@@ -70,7 +70,9 @@ internal sealed record BenchOptions(
           --workload W1[,W2..]   run only these workloads (W1..W7; repeatable; default all); W1S (only when named, --backend postgres
                                  only): W1 on clusters of 1, 2 and 3 silos sharing one PostgreSQL journal database
           --silos N[,N..]        the cluster sizes of W1S (1 to 8 silos each; default 1,2,3)
-          --system NAME[,..]     run only these systems: eventstore, raw-sqlite, orleans-logstorage, raw-npgsql, marten (default all)
+          --system NAME[,..]     run only these systems: eventstore, raw-sqlite, orleans-logstorage, akka, raw-npgsql, marten
+                                 (default: the first four; with --backend postgres: eventstore, raw-npgsql, marten). akka
+                                 (Akka.Persistence.Sql, W1 and W2 only) always runs on SQLite
           --backend sqlite|postgres  the product's journal database for W1-W4 and W7 (default sqlite; W5 always runs on SQLite)
           --postgres CONNSTRING  use this PostgreSQL server (a user that may CREATE DATABASE) instead of starting a private one
           --quick                a 10x smaller smoke run (W7: 100,000 tasks instead of 1,000,000)

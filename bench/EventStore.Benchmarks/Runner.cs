@@ -39,6 +39,7 @@ internal static class Runner
         await Best(o.Runs("W1", "raw-sqlite"), "W1 raw group-commit", () => RawGroupCommit.Run(bench));
         await Best(o.Runs("W1", "raw-sqlite"), "W1 raw batch-1000", () => Task.Run(() => RawBatch.Run(bench)));
         await Step(o.Runs("W1", "orleans-logstorage"), "W1 LogStorage", () => LogStorageBaseline.RunW1(bench));
+        await Best(o.Runs("W1", "akka"), "W1 akka", () => AkkaBaseline.RunW1(bench));
         await Best(o.Runs("W1", "raw-npgsql"), "W1 raw-npgsql group-commit", () => RawNpgsql.GroupCommit(bench));
         await Best(o.Runs("W1", "raw-npgsql"), "W1 raw-npgsql row-per-txn", () => Task.Run(() => RawNpgsql.RowPerTxn(bench)));
         await Best(o.Runs("W1", "marten"), "W1 marten", () => MartenBaseline.RunW1(bench));
@@ -49,6 +50,7 @@ internal static class Runner
         await Best(o.Runs("W2", "eventstore"), "W2 eventstore", () => W2SequentialAppend.Run(bench));
         await Best(o.Runs("W2", "raw-sqlite"), "W2 raw", () => Task.Run(() => RawSequential.Run(bench)));
         await Step(o.Runs("W2", "orleans-logstorage"), "W2 LogStorage", () => LogStorageBaseline.RunW2(bench));
+        await Best(o.Runs("W2", "akka"), "W2 akka", () => AkkaBaseline.RunW2(bench));
         await Best(o.Runs("W2", "raw-npgsql"), "W2 raw-npgsql", () => Task.Run(() => RawNpgsql.Sequential(bench)));
         await Best(o.Runs("W2", "marten"), "W2 marten", () => MartenBaseline.RunW2(bench));
 

@@ -27,6 +27,9 @@ internal static class Targets
             checks.Add(new($"W2 flat append cost (last window >= 0.8x first)",
                 $"{windows[0].Variant[12..]}: {first:0}/s, {windows[1].Variant[12..]}: {last:0}/s = {last / first:0.00}x", last / first >= 0.8));
 
+        // Issue 14: the nearest actor peer, Akka.Persistence.Sql on the same SQLite settings (--system akka).
+        Ratio(checks, "W2 ahead of akka (> 1x)", w2, Find("W2", "akka", "persistent-actor"), 1, true, strictlyAbove: true);
+
         Latency(checks, "W3 from a snapshot < 10 ms (p50)", FindPrefix("W3", "eventstore", "from snapshot"), 10);
         Latency(checks, "W3 without a snapshot (every event read) < 100 ms (p50)", Find("W3", "eventstore", "no snapshot"), 100);
 

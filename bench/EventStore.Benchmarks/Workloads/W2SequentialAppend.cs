@@ -37,10 +37,10 @@ internal static class W2SequentialAppend
         });
     }
 
-    /// <summary>The whole run, then its first and last window, as three result lines.</summary>
-    public static void Report(BenchContext bench, string system, string variant, SequentialRun run, int planned)
+    /// <summary>The whole run, then its first and last window, as three result lines; <paramref name="note"/> goes on the first.</summary>
+    public static void Report(BenchContext bench, string system, string variant, SequentialRun run, int planned, string? note = null)
     {
-        var note = run.Capped ? $"stopped at the {bench.Scale.LogStorageCap.TotalSeconds:0} s cap after {run.Count} of {planned} events" : null;
+        if (run.Capped) note = $"stopped at the {bench.Scale.LogStorageCap.TotalSeconds:0} s cap after {run.Count} of {planned} events{(note is null ? "" : $"; {note}")}";
         bench.Add(Result.Rate(system, variant, "W2", bench.Sync, run.Count, run.Seconds, run.Percentile(50), run.Percentile(99)) with
         {
             Note = note,
