@@ -36,5 +36,12 @@ internal static class CliApp
     private static IEnumerable<Command> Commands(CliContext cli)
     {
         yield return StatsCommand.Create(cli);
+        yield return EventsCommand.Create(cli);
+        yield return QueryCommand.Create(cli);
+        yield return TimelineCommand.Create(cli);
+        yield return TreeCommand.Create(cli);
+        yield return TailCommand.Create(cli);
+        yield return ProjectionsCommand.Create(cli);
+        yield return BackupCommand.Create(cli);
     }
 }
