@@ -176,8 +176,13 @@ internal sealed partial class GroupCommitWriter : IDisposable
         try
         {
             _store.Begin();
+            var appends = new List<(int Index, StreamAppend Append)>(batch.Count);
             for (var i = 0; i < batch.Count; i++)
-                results[i] = batch[i].Execute(_store);
+                if (batch[i] is AppendRequest append) appends.Add((i, append.Append));
+            var appended = _store.AppendAll([.. appends.Select(a => a.Append)]);
+            for (var i = 0; i < appends.Count; i++) results[appends[i].Index] = appended[i];
+            for (var i = 0; i < batch.Count; i++)
+                if (batch[i] is not AppendRequest) results[i] = batch[i].Execute(_store);
             _store.Commit();
         }
         catch (Exception ex)
@@ -280,7 +285,10 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
         public override long Bytes { get; } = append.Events.Sum(e => e.EstimatedBytes);
 
-        public override object Execute(IJournalBatchStore store) => store.Append(_append!);
+        /// <summary>The append; only ever read by the writer, which never takes a withdrawn request.</summary>
+        public StreamAppend Append => _append!;
+
+        public override object Execute(IJournalBatchStore store) => store.Append(Append);
 
         protected override void DropContent() => _append = null;
     }

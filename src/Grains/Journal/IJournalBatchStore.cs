@@ -23,6 +23,13 @@ internal interface IJournalBatchStore : IDisposable
     /// </summary>
     object Append(StreamAppend append);
 
+    /// <summary>
+    /// Writes a batch's appends, in order, inside the transaction: each with the outcome <see cref="Append"/> would give it
+    /// (an append sees the streams as the appends before it in the list left them). A backend may write them all in a
+    /// few round trips instead of one append at a time.
+    /// </summary>
+    IReadOnlyList<object> AppendAll(IReadOnlyList<StreamAppend> appends);
+
     /// <summary>Stores a snapshot inside the transaction, in its owner's table, unless a newer one is there.</summary>
     bool SaveSnapshot(Snapshot snapshot, SnapshotOwner owner);
 

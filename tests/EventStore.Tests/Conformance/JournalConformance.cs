@@ -133,6 +133,52 @@ public abstract class JournalConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Appends_in_one_batch_see_the_ones_queued_before_them()
+    {
+        await Journal.AppendAsync(TempJournal.NoteAppend("held", 0, "held-event"));
+        Task<AppendOutcome> first, second, third, afterRefused, stale;
+        long commitsBefore;
+        using (await Journal.PauseWriterAsync())
+        {
+            commitsBefore = Journal.Commits;
+            first = Journal.AppendAsync(TempJournal.NoteAppend("chain", 0, count: 2));
+            second = Journal.AppendAsync(TempJournal.NoteAppend("chain", 2));       // after the first, in the same batch
+            stale = Journal.AppendAsync(TempJournal.NoteAppend("chain", 2));        // the second took version 3
+            third = Journal.AppendAsync(TempJournal.NoteAppend("chain", 3, "chain-4"));
+            afterRefused = Journal.AppendAsync(TempJournal.NoteAppend("new", 1));   // expects an append that never came
+        }
+
+        Assert.Equal([1L, 2], Committed(await first).Select(e => e.Version));
+        Assert.Equal(3, Assert.Single(Committed(await second)).Version);
+        Assert.Equal(3, Assert.IsType<AppendOutcome.VersionConflict>(await stale).ActualVersion);
+        Assert.Equal(4, Assert.Single(Committed(await third)).Version);
+        Assert.Equal(0, Assert.IsType<AppendOutcome.VersionConflict>(await afterRefused).ActualVersion);
+        Assert.Equal(1, Journal.Commits - commitsBefore);
+        // Gapless, in queue order: the refused appends took no position.
+        Assert.Equal([("held", 1L), ("chain", 1), ("chain", 2), ("chain", 3), ("chain", 4)],
+            (await Journal.Reader.ReadFromPositionAsync(1, 100)).Select(e => (e.AggregateId, e.Version)));
+        Assert.Equal([1L, 2, 3, 4, 5], (await Journal.Reader.ReadFromPositionAsync(1, 100)).Select(e => e.Position));
+        Assert.Equal(5, (await Journal.Reader.GetStatsAsync(0)).TotalEvents);
+    }
+
+    [Fact]
+    public async Task An_event_id_used_twice_in_one_batch_fails_the_later_append_alone()
+    {
+        Task<AppendOutcome> first, reused, neighbour;
+        using (await Journal.PauseWriterAsync())
+        {
+            first = Journal.AppendAsync(TempJournal.NoteAppend("twice-a", 0, "twice"));
+            reused = Journal.AppendAsync(TempJournal.NoteAppend("twice-b", 0, "twice"));
+            neighbour = Journal.AppendAsync(TempJournal.NoteAppend("twice-c", 0));
+        }
+
+        Assert.Equal(1, Assert.Single(Committed(await first)).Position);
+        Assert.Contains("version 1 of aggregate 'twice-a'", (await Assert.ThrowsAsync<DuplicateEventIdException>(() => reused)).Message);
+        Assert.Equal(2, Assert.Single(Committed(await neighbour)).Position);
+        Assert.Equal(2, (await Journal.Reader.GetStatsAsync(0)).TotalEvents);
+    }
+
+    [Fact]
     public async Task Snapshots_are_kept_per_owner_and_the_latest_version_wins()
     {
         await Journal.SaveSnapshotAsync(new Snapshot("agg", "test", 5, "store-5", 10), SnapshotOwner.Store);

@@ -7,7 +7,7 @@ namespace EventStore.Journal.Postgres;
 
 /// <summary>
 /// The PostgreSQL side of the group-commit writer: one long-lived connection of its own with prepared
-/// statements and <c>synchronous_commit = on</c>, one transaction per batch, a savepoint per append.
+/// statements and <c>synchronous_commit = on</c>, one transaction per batch, written in a fixed number of round trips.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -34,6 +34,15 @@ namespace EventStore.Journal.Postgres;
 /// taken event id.
 /// </para>
 /// <para>
+/// <b>A batch in five round trips, whatever its size</b> (<see cref="AppendAll"/>): lock and read the counter row; read the
+/// heads of every stream in the batch; decide each append in memory against those heads (in queue order, so an append
+/// sees the ones before it); write every accepted event with one multi-row INSERT of column arrays and move the counter,
+/// in one <see cref="NpgsqlBatch"/>; then the stats counters in one more, and COMMIT. Nothing can move a head in between:
+/// every silo's writer takes the counter row's lock first. Only an event id already taken makes the INSERT fail; the
+/// batch then rolls back to before it and writes its appends one at a time (<see cref="Append"/>: a savepoint each, so a
+/// refused append fails alone).
+/// </para>
+/// <para>
 /// The stats counters get the batch's committed events, summed in memory, at the end of the batch's transaction:
 /// one update of <c>journal_totals</c> and one upsert per kind of type, after the head row's lock (so the silos'
 /// writers also take the counter rows' locks one after another, in the same order).
@@ -45,7 +54,9 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
     private NpgsqlCommand? _lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner;
-    private NpgsqlCommand? _addToTotals, _addToEventTypes, _addToAggregateTypes;
+    private NpgsqlCommand? _selectHeads;
+    private NpgsqlBatch? _bulkInsert, _writeStats;
+    private long _lastPosition;
 
     public string Location => location;
 
@@ -54,7 +65,7 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
         var connection = EnsureConnection();
         _transaction = connection.BeginTransaction();
         _stats.Clear();
-        _lockHead!.ExecuteScalar();
+        _lastPosition = (long)_lockHead!.ExecuteScalar()!;
     }
 
     public void Commit()
@@ -74,6 +85,70 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
     public void Dispose() => CloseConnection();
 
     /// <summary>
+    /// Writes the batch's appends in three round trips: the streams' heads, then every accepted event and the counter in one
+    /// <see cref="NpgsqlBatch"/>. Falls back to <see cref="Append"/> one at a time when an event id repeats within the batch or
+    /// the database holds one already (the only things the heads cannot tell).
+    /// </summary>
+    public IReadOnlyList<object> AppendAll(IReadOnlyList<StreamAppend> appends)
+    {
+        var heads = ReadHeads(appends);
+        var results = new object[appends.Count];
+        var rows = new PostgresEventColumns();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var position = _lastPosition;
+        for (var i = 0; i < appends.Count; i++)
+        {
+            var append = appends[i];
+            var (headVersion, headType) = heads.TryGetValue(append.AggregateId, out var head) ? head : (0L, null);
+            if (StreamAppendRules.Refusal(append, headVersion, headType) is { } refusal)
+            {
+                results[i] = refusal;
+                continue;
+            }
+            var committed = new List<Events.EventEnvelope>(append.Events.Count);
+            for (var e = 0; e < append.Events.Count; e++)
+            {
+                if (!ids.Add(append.Events[e].Id)) return OneAtATime(appends);
+                rows.Add(append, append.Events[e], StreamAppendRules.VersionOf(append, e), ++position);
+                committed.Add(StreamAppendRules.Committed(append, e, position));
+            }
+            heads[append.AggregateId] = (committed[^1].Version, append.AggregateType);
+            results[i] = new AppendOutcome.Committed(committed);
+        }
+        if (rows.Count == 0) return results;
+
+        rows.Bind(_bulkInsert!.BatchCommands[2].Parameters);
+        _bulkInsert.BatchCommands[1].Parameters[0].Value = position;
+        try
+        {
+            _bulkInsert.ExecuteNonQuery();
+        }
+        catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
+        {
+            // An event id the database holds already: back to before the INSERT, and let each append find out alone.
+            using (var back = new NpgsqlCommand(PostgresJournalSql.RollbackToBulkSavepoint + ";" + PostgresJournalSql.ReleaseBulkSavepoint, _connection, _transaction))
+                back.ExecuteNonQuery();
+            return OneAtATime(appends);
+        }
+        _lastPosition = position;
+        foreach (var result in results)
+            if (result is AppendOutcome.Committed done) _stats.Add(done.Events);
+        return results;
+    }
+
+    private object[] OneAtATime(IReadOnlyList<StreamAppend> appends) => [.. appends.Select(Append)];
+
+    /// <summary>The head (last version and aggregate type) of every stream the appends name that has events, in one round trip.</summary>
+    private Dictionary<string, (long Version, string? AggregateType)> ReadHeads(IReadOnlyList<StreamAppend> appends)
+    {
+        _selectHeads!.Parameters[0].Value = appends.Select(a => a.AggregateId).Distinct(StringComparer.Ordinal).ToArray();
+        var heads = new Dictionary<string, (long, string?)>(StringComparer.Ordinal);
+        using var reader = _selectHeads.ExecuteReader();
+        while (reader.Read()) heads[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2));
+        return heads;
+    }
+
+    /// <summary>
     /// Writes one stream's events inside a savepoint, so that they land together or not at all and a
     /// refusal leaves the transaction usable; returns an <see cref="AppendOutcome"/> or the exception that refused it.
     /// </summary>
@@ -91,6 +166,7 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
 
             _takePositions!.Parameters[0].Value = (long)append.Events.Count;
             var firstPosition = (long)_takePositions.ExecuteScalar()! - append.Events.Count + 1;
+            _lastPosition = firstPosition + append.Events.Count - 1;
             var committed = new List<Events.EventEnvelope>(append.Events.Count);
             for (var i = 0; i < append.Events.Count; i++)
             {
@@ -122,25 +198,24 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
         return command.ExecuteNonQuery() > 0;
     }
 
-    /// <summary>One update of the totals and one upsert for each kind of type, whatever the batch's size.</summary>
+    /// <summary>One update of the totals and one upsert for each kind of type, in one round trip, whatever the batch's size.</summary>
     private void WriteStats()
     {
         if (_stats.Events == 0) return;
-        var totals = _addToTotals!.Parameters;
+        var totals = _writeStats!.BatchCommands[0].Parameters;
         totals[0].Value = _stats.Events;
         totals[1].Value = _stats.Aggregates;
         totals[2].Value = _stats.OldestTimestamp;
         totals[3].Value = _stats.NewestTimestamp;
-        _addToTotals.ExecuteNonQuery();
-        AddToCounts(_addToEventTypes!, _stats.ByType);
-        AddToCounts(_addToAggregateTypes!, _stats.ByAggregateType);
+        SetCounts(_writeStats.BatchCommands[1].Parameters, _stats.ByType);
+        SetCounts(_writeStats.BatchCommands[2].Parameters, _stats.ByAggregateType);
+        _writeStats.ExecuteNonQuery();
     }
 
-    private static void AddToCounts(NpgsqlCommand upsert, IReadOnlyDictionary<string, long> counts)
+    private static void SetCounts(NpgsqlParameterCollection parameters, IReadOnlyDictionary<string, long> counts)
     {
-        upsert.Parameters[0].Value = counts.Keys.ToArray();
-        upsert.Parameters[1].Value = counts.Values.ToArray();
-        upsert.ExecuteNonQuery();
+        parameters[0].Value = counts.Keys.ToArray();
+        parameters[1].Value = counts.Values.ToArray();
     }
 
     private (long Version, string? AggregateType) ReadHead(string aggregateId)
@@ -201,13 +276,37 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
             ("aggregate_type", NpgsqlDbType.Text), ("version", NpgsqlDbType.Bigint), ("timestamp", NpgsqlDbType.Bigint), ("source", NpgsqlDbType.Text),
             ("payload", NpgsqlDbType.Text), ("metadata", NpgsqlDbType.Text), ("causation_id", NpgsqlDbType.Text), ("correlation_id", NpgsqlDbType.Text),
             ("request", NpgsqlDbType.Text), ("schema_version", NpgsqlDbType.Integer));
-        _addToTotals = Prepare(PostgresJournalSql.AddToTotals,
-            ("events", NpgsqlDbType.Bigint), ("aggregates", NpgsqlDbType.Bigint), ("oldest", NpgsqlDbType.Bigint), ("newest", NpgsqlDbType.Bigint));
-        _addToEventTypes = Prepare(PostgresJournalSql.AddToEventTypeCounts,
-            ("names", NpgsqlDbType.Array | NpgsqlDbType.Text), ("events", NpgsqlDbType.Array | NpgsqlDbType.Bigint));
-        _addToAggregateTypes = Prepare(PostgresJournalSql.AddToAggregateTypeCounts,
-            ("names", NpgsqlDbType.Array | NpgsqlDbType.Text), ("events", NpgsqlDbType.Array | NpgsqlDbType.Bigint));
+        _selectHeads = Prepare(PostgresJournalSql.SelectStreamHeads, ("ids", NpgsqlDbType.Array | NpgsqlDbType.Text));
+        _bulkInsert = PrepareBatch(
+            Statement(PostgresJournalSql.BulkSavepoint),
+            Statement(PostgresJournalSql.SetHead, new NpgsqlParameter("position", NpgsqlDbType.Bigint)),
+            Statement(PostgresJournalSql.InsertEvents, [.. PostgresEventColumns.Parameters()]),
+            Statement(PostgresJournalSql.ReleaseBulkSavepoint));
+        _writeStats = PrepareBatch(
+            Statement(PostgresJournalSql.AddToTotals, new NpgsqlParameter("events", NpgsqlDbType.Bigint), new NpgsqlParameter("aggregates", NpgsqlDbType.Bigint),
+                new NpgsqlParameter("oldest", NpgsqlDbType.Bigint), new NpgsqlParameter("newest", NpgsqlDbType.Bigint)),
+            Statement(PostgresJournalSql.AddToEventTypeCounts, CountParameters()),
+            Statement(PostgresJournalSql.AddToAggregateTypeCounts, CountParameters()));
         return _connection;
+    }
+
+    private static NpgsqlParameter[] CountParameters() =>
+        [new("names", NpgsqlDbType.Array | NpgsqlDbType.Text), new("events", NpgsqlDbType.Array | NpgsqlDbType.Bigint)];
+
+    private static NpgsqlBatchCommand Statement(string sql, params NpgsqlParameter[] parameters)
+    {
+        var statement = new NpgsqlBatchCommand(sql);
+        statement.Parameters.AddRange(parameters);
+        return statement;
+    }
+
+    /// <summary>Statements sent together in one round trip, prepared on the writer's connection; they join its transaction.</summary>
+    private NpgsqlBatch PrepareBatch(params NpgsqlBatchCommand[] statements)
+    {
+        var batch = new NpgsqlBatch(_connection);
+        foreach (var statement in statements) batch.BatchCommands.Add(statement);
+        batch.Prepare();
+        return batch;
     }
 
     /// <summary>A statement prepared on the writer's connection; it joins whatever transaction the connection is in.</summary>
@@ -221,10 +320,12 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
 
     private void CloseConnection()
     {
-        foreach (var command in new[] { _lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner, _addToTotals, _addToEventTypes, _addToAggregateTypes })
+        foreach (var command in new[] { _lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner, _selectHeads })
             command?.Dispose();
+        _bulkInsert?.Dispose();
+        _writeStats?.Dispose();
         (_lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner) = (null, null, null, null, null, null, null, null);
-        (_addToTotals, _addToEventTypes, _addToAggregateTypes) = (null, null, null);
+        (_selectHeads, _bulkInsert, _writeStats) = (null, null, null);
         try
         {
             _transaction?.Dispose();

@@ -167,6 +167,30 @@ internal static class PostgresJournalSql
     /// <summary>Hands out the next <c>@count</c> positions; returns the last of them. Rolled back with the append's savepoint.</summary>
     public const string TakePositions = "UPDATE journal_head SET position = position + @count RETURNING position";
 
+    /// <summary>
+    /// The heads of many streams in one round trip (@ids a text array): one index probe of <c>UNIQUE(aggregate_id, version)</c>
+    /// per stream, newest version first; a stream with no event has no row.
+    /// </summary>
+    public const string SelectStreamHeads = """
+        SELECT ids.id, head.version, head.aggregate_type FROM unnest(@ids) AS ids(id)
+        CROSS JOIN LATERAL (SELECT version, aggregate_type FROM events WHERE aggregate_id = ids.id ORDER BY version DESC LIMIT 1) head
+        """;
+
+    /// <summary>Sets the counter to the last position a bulk insert took (the head row is locked by the batch since <see cref="LockHead"/>).</summary>
+    public const string SetHead = "UPDATE journal_head SET position = @position";
+
+    /// <summary>Every event of a batch in one statement: one array per column, all of one length, rows in position order.</summary>
+    public const string InsertEvents = """
+        INSERT INTO events (position, id, type, aggregate_id, aggregate_type, version, timestamp, source, payload, metadata, causation_id, correlation_id, request, schema_version)
+        SELECT * FROM unnest(@position, @id, @type, @aggregate_id, @aggregate_type, @version, @timestamp, @source, @payload, @metadata, @causation_id, @correlation_id, @request, @schema_version)
+        """;
+
+    public const string BulkSavepoint = "SAVEPOINT bulk";
+
+    public const string RollbackToBulkSavepoint = "ROLLBACK TO SAVEPOINT bulk";
+
+    public const string ReleaseBulkSavepoint = "RELEASE SAVEPOINT bulk";
+
     public const string Savepoint = "SAVEPOINT append";
 
     public const string RollbackToSavepoint = "ROLLBACK TO SAVEPOINT append";

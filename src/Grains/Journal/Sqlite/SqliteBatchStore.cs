@@ -57,6 +57,9 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
 
     public void Dispose() => CloseConnection();
 
+    /// <summary>One append at a time: SQLite runs in this process, so there are no round trips to save.</summary>
+    public IReadOnlyList<object> AppendAll(IReadOnlyList<StreamAppend> appends) => [.. appends.Select(Append)];
+
     /// <summary>
     /// Writes one stream's events (several inside a savepoint, so that they land together or not at
     /// all); returns an <see cref="AppendOutcome"/> or the exception that refused it.
