@@ -36,5 +36,7 @@ internal static class CliApp
     private static IEnumerable<Command> Commands(CliContext cli)
     {
         yield return StatsCommand.Create(cli);
+        yield return ExportCommand.Create(cli);
+        yield return ImportCommand.Create(cli);
     }
 }
