@@ -21,15 +21,24 @@ public sealed class JournalImport
 {
     private readonly OfflineJournal _target;
     private readonly IProgress<JournalExportProgress>? _progress;
-    private readonly int _maxInFlight;
+    private readonly int _maxInFlightEvents;
+    private readonly TimeSpan _appendBudget;
     private readonly Queue<InFlight> _inFlight = new();
     private long _inFlightEvents, _written, _moved, _total;
     private (long Exported, long Committed)? _firstMoved;
 
+    /// <summary>Most appends in flight: each is a round trip or more of the writer, and the last one in waits for all of them.</summary>
+    private const int MaxInFlightAppends = 1000;
+
+    private static readonly TimeSpan MinAppendBudget = TimeSpan.FromMinutes(1);
+
     private JournalImport(OfflineJournal target, IProgress<JournalExportProgress>? progress)
     {
         (_target, _progress) = (target, progress);
-        _maxInFlight = (int)Math.Min(target.Options.MaxQueuedEvents / 2, 4L * target.Options.MaxEventsPerCommit);
+        _maxInFlightEvents = (int)Math.Min(target.Options.MaxQueuedEvents / 2, 4L * target.Options.MaxEventsPerCommit);
+        // Each append waits behind the whole window: give it longer than a silo's caller gets (a window of single-event
+        // appends takes seconds on a busy PostgreSQL), still failing, not hanging, on a stuck journal.
+        _appendBudget = target.Options.AppendTimeout > MinAppendBudget ? target.Options.AppendTimeout : MinAppendBudget;
     }
 
     /// <summary>
@@ -122,7 +131,7 @@ public sealed class JournalImport
             if (ex is OperationCanceledException) throw;
             var stop = ex as JournalImportException ?? new JournalImportException(JournalImportProblem.Refused, check.Lines, ex.Message, ex);
             throw new JournalImportException(stop.Problem, stop.LineNumber,
-                $"{stop.Message} The import stopped there: the target holds the first {_written:N0} events of the export.", stop.InnerException) { EventsWritten = _written };
+                $"{stop.Message} The import stopped there: the target holds {_written:N0} events of the export.", stop.InnerException) { EventsWritten = _written };
         }
     }
 
@@ -131,9 +140,9 @@ public sealed class JournalImport
         var first = rows[0];
         var events = rows.Select(Unwritten).ToList();
         var append = new StreamAppend(first.AggregateId, first.AggregateType, first.Version - 1, events);
-        _inFlight.Enqueue(new InFlight(_target.Journal.AppendAsync(append), rows, line));
+        _inFlight.Enqueue(new InFlight(_target.Journal.AppendAsync(append, JournalDeadline.After(_appendBudget, TimeProvider.System)), rows, line));
         _inFlightEvents += rows.Count;
-        while (_inFlightEvents > _maxInFlight) await CompleteOldestAsync();
+        while (_inFlightEvents > _maxInFlightEvents || _inFlight.Count > MaxInFlightAppends) await CompleteOldestAsync();
     }
 
     private async Task CompleteOldestAsync()
