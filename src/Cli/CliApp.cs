@@ -43,5 +43,7 @@ internal static class CliApp
         yield return TailCommand.Create(cli);
         yield return ProjectionsCommand.Create(cli);
         yield return BackupCommand.Create(cli);
+        yield return ExportCommand.Create(cli);
+        yield return ImportCommand.Create(cli);
     }
 }
