@@ -36,5 +36,6 @@ internal static class CliApp
     private static IEnumerable<Command> Commands(CliContext cli)
     {
         yield return StatsCommand.Create(cli);
+        yield return VerifyCommand.Create(cli);
     }
 }
