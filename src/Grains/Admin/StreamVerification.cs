@@ -60,8 +60,8 @@ internal sealed class StreamVerification(IJournalReader reader, EventRowReader r
             Streams.Add($"event id '{duplicate.Id}' is held by {duplicate.Rows} rows");
         Recount(stats);
         var snapshots = await reader.CountSnapshotsAsync();
-        Compare("snapshots counted", snapshots.Counted, "rows in snapshots", snapshots.Rows);
-        Compare("grain snapshots counted", snapshots.GrainCounted, "rows in grain_snapshots", snapshots.GrainRows);
+        Compare("snapshots (rows of snapshots)", snapshots.Counted, snapshots.Rows);
+        Compare("grain snapshots (rows of grain_snapshots)", snapshots.GrainCounted, snapshots.GrainRows);
     }
 
     private static string Gap(long first, long lastMissing, string where) => first == lastMissing
@@ -101,10 +101,10 @@ internal sealed class StreamVerification(IJournalReader reader, EventRowReader r
 
     private void Recount(EventStoreStats stats)
     {
-        Compare("events counted", stats.TotalEvents, "events", Events);
-        Compare("aggregates counted", stats.AggregateCount, "streams", Heads.Count);
-        Compare("oldest timestamp counted", stats.OldestTimestamp, "oldest event's", _oldest);
-        Compare("newest timestamp counted", stats.NewestTimestamp, "newest event's", _newest);
+        Compare("events", stats.TotalEvents, Events);
+        Compare("aggregates (streams)", stats.AggregateCount, Heads.Count);
+        Compare("oldest timestamp", stats.OldestTimestamp, _oldest);
+        Compare("newest timestamp", stats.NewestTimestamp, _newest);
         CompareCounts("events of type", stats.EventsByType, _byType);
         CompareCounts("events of aggregate type", stats.EventsByAggregateType, _byAggregateType);
     }
@@ -118,9 +118,9 @@ internal sealed class StreamVerification(IJournalReader reader, EventRowReader r
         }
     }
 
-    private void Compare(string counter, long? counted, string recount, long? recounted)
+    private void Compare(string counter, long? counted, long? recounted)
     {
-        if (counted != recounted) Counters.Add($"{counter}: the counter says {counted?.ToString() ?? "none"}, {recount}: {recounted?.ToString() ?? "none"}");
+        if (counted != recounted) Counters.Add($"{counter}: the counter says {counted?.ToString() ?? "none"}, the journal has {recounted?.ToString() ?? "none"}");
     }
 }
 
