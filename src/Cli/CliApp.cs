@@ -45,5 +45,6 @@ internal static class CliApp
         yield return BackupCommand.Create(cli);
         yield return ExportCommand.Create(cli);
         yield return ImportCommand.Create(cli);
+        yield return VerifyCommand.Create(cli);
     }
 }

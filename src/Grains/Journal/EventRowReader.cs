@@ -32,16 +32,41 @@ internal sealed class EventRowReader(EventPayloadSerializer serializer)
         return new StoredEvent(envelope, json, row.IsDBNull(RequestColumn) ? null : row.GetString(RequestColumn));
     }
 
+    /// <summary>A row read as stored (<see cref="StoredRow"/>) decoded as every read decodes it: upcast, or an <see cref="UnreadableEvent"/>.</summary>
+    public EventEnvelope Read(StoredRow row)
+    {
+        var (payload, type, metadata) = Decode(row.Type, row.SchemaVersion, row.PayloadJson, row.MetadataJson, out _);
+        return new EventEnvelope(row.Id, type, row.AggregateId, row.AggregateType, row.Version, row.Position, row.Timestamp, row.Source,
+            payload, metadata, row.CausationId, row.CorrelationId);
+    }
+
     private EventEnvelope Read(DbDataReader row, out bool upcast)
     {
         var position = row.GetInt64(0);
-        var storedType = row.GetString(2);
-        var json = row.GetString(8);
+        var (payload, type, metadata) = Decode(row.GetString(2), row.GetInt32(SchemaVersionColumn), row.GetString(8), row.IsDBNull(9) ? null : row.GetString(9), out upcast);
+        return new EventEnvelope(
+            Id: row.GetString(1),
+            Type: type,
+            AggregateId: row.GetString(3),
+            AggregateType: row.GetString(4),
+            Version: row.GetInt64(5),
+            Position: position,
+            Timestamp: row.GetInt64(6),
+            Source: row.GetString(7),
+            Payload: payload,
+            Metadata: metadata,
+            CausationId: row.IsDBNull(10) ? null : row.GetString(10),
+            CorrelationId: row.IsDBNull(11) ? null : row.GetString(11));
+    }
+
+    private (IDomainEvent Payload, string Type, IReadOnlyDictionary<string, string>? Metadata) Decode(
+        string storedType, int schemaVersion, string json, string? metadataJson, out bool upcast)
+    {
         IDomainEvent payload;
         string type;
         try
         {
-            payload = serializer.Decode(storedType, row.GetInt32(SchemaVersionColumn), json, out type, out upcast);
+            payload = serializer.Decode(storedType, schemaVersion, json, out type, out upcast);
         }
         catch (UnknownEventTypeException ex)
         {
@@ -61,25 +86,13 @@ internal sealed class EventRowReader(EventPayloadSerializer serializer)
         IReadOnlyDictionary<string, string>? metadata = null;
         try
         {
-            metadata = EventPayloadSerializer.DeserializeMetadata(row.IsDBNull(9) ? null : row.GetString(9));
+            metadata = EventPayloadSerializer.DeserializeMetadata(metadataJson);
         }
         catch (JsonException ex)
         {
             payload = new UnreadableEvent(storedType, json, $"its metadata cannot be read: {ex.Message}", IsUnknownType: false);
             (type, upcast) = (storedType, false);
         }
-        return new EventEnvelope(
-            Id: row.GetString(1),
-            Type: type,
-            AggregateId: row.GetString(3),
-            AggregateType: row.GetString(4),
-            Version: row.GetInt64(5),
-            Position: position,
-            Timestamp: row.GetInt64(6),
-            Source: row.GetString(7),
-            Payload: payload,
-            Metadata: metadata,
-            CausationId: row.IsDBNull(10) ? null : row.GetString(10),
-            CorrelationId: row.IsDBNull(11) ? null : row.GetString(11));
+        return (payload, type, metadata);
     }
 }

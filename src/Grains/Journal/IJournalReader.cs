@@ -65,6 +65,17 @@ internal interface IJournalReader
     /// <summary>Up to <paramref name="limit"/> rows from <paramref name="fromPosition"/>, in position order, exactly as stored (for export and verification).</summary>
     Task<IReadOnlyList<StoredRow>> ReadRowsAsync(long fromPosition, int limit);
 
+    // --- Verification (the admin CLI's verify) ---
+
+    /// <summary>Up to <paramref name="limit"/> event ids held by more than one row at positions ≤ <paramref name="toPosition"/>, first held first.</summary>
+    Task<IReadOnlyList<DuplicateId>> FindDuplicateIdsAsync(long toPosition, int limit);
+
+    /// <summary>The snapshot counters and the snapshot tables' row counts, read together.</summary>
+    Task<SnapshotCounts> CountSnapshotsAsync();
+
+    /// <summary>Up to <paramref name="limit"/> snapshots of <paramref name="owner"/>'s table with aggregate ids after <paramref name="after"/> ("" for the first), in id order.</summary>
+    Task<IReadOnlyList<SnapshotHead>> ReadSnapshotHeadsAsync(SnapshotOwner owner, string after, int limit);
+
     // --- Upcasting (schema 5) ---
 
     /// <summary>

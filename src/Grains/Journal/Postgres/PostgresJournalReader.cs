@@ -224,4 +224,36 @@ internal sealed class PostgresJournalReader(NpgsqlDataSource source, EventRowRea
             p.AddWithValue("limit", (long)limit);
             p.Add(TextArray("types", storedTypes));
         });
+
+    // --- Verification ---
+
+    public async Task<IReadOnlyList<DuplicateId>> FindDuplicateIdsAsync(long toPosition, int limit)
+    {
+        await using var command = source.CreateCommand(PostgresJournalSql.SelectDuplicateIds);
+        command.Parameters.AddWithValue("to", toPosition);
+        command.Parameters.AddWithValue("limit", (long)limit);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<DuplicateId>();
+        while (await reader.ReadAsync()) ids.Add(new DuplicateId(reader.GetString(0), reader.GetInt64(1)));
+        return ids;
+    }
+
+    public async Task<SnapshotCounts> CountSnapshotsAsync()
+    {
+        await using var command = source.CreateCommand(PostgresJournalSql.CountSnapshots);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) throw new InvalidOperationException("The journal has no stats counters (table journal_totals is empty).");
+        return new SnapshotCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+    }
+
+    public async Task<IReadOnlyList<SnapshotHead>> ReadSnapshotHeadsAsync(SnapshotOwner owner, string after, int limit)
+    {
+        await using var command = source.CreateCommand(PostgresJournalSql.SelectSnapshotHeads(owner));
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("limit", (long)limit);
+        await using var reader = await command.ExecuteReaderAsync();
+        var heads = new List<SnapshotHead>();
+        while (await reader.ReadAsync()) heads.Add(new SnapshotHead(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        return heads;
+    }
 }

@@ -228,6 +228,20 @@ internal static class PostgresJournalSql
 
     public const string SelectAllFrom = $"SELECT {Columns} FROM events WHERE position >= @from ORDER BY position LIMIT @limit";
 
+    // --- Verification: what the unique indexes should make impossible, and the snapshots' heads. ---
+
+    /// <summary>Ids held by more than one row at positions up to @to, with how many, first held first.</summary>
+    public const string SelectDuplicateIds =
+        "SELECT id, COUNT(*) FROM events WHERE position <= @to GROUP BY id HAVING COUNT(*) > 1 ORDER BY MIN(position) LIMIT @limit";
+
+    /// <summary>The snapshot counters and the snapshot tables' row counts, in one statement (one snapshot of the database).</summary>
+    public const string CountSnapshots =
+        "SELECT snapshots, grain_snapshots, (SELECT COUNT(*) FROM snapshots), (SELECT COUNT(*) FROM grain_snapshots) FROM journal_totals";
+
+    /// <summary>A page of the snapshots of <paramref name="owner"/>'s table after the aggregate id @after: id, aggregate type, version.</summary>
+    public static string SelectSnapshotHeads(SnapshotOwner owner) =>
+        $"SELECT aggregate_id, aggregate_type, version FROM {(owner == SnapshotOwner.Grain ? "grain_snapshots" : "snapshots")} WHERE aggregate_id > @after ORDER BY aggregate_id LIMIT @limit";
+
     public const string SelectByTypeFrom = $"SELECT {Columns} FROM events WHERE type = @type AND position >= @from ORDER BY position LIMIT @limit";
 
     /// <summary>Events of the given aggregate types (a text array) with positions in [@from, @to], in position order.</summary>

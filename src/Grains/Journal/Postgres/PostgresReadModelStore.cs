@@ -21,6 +21,28 @@ internal sealed class PostgresReadModelStore(NpgsqlDataSource connections) : IRe
     {
         await EnsureCatalogAsync();
         await using var command = connections.CreateCommand(PostgresReadModelSql.SelectGenerations);
+        return await ReadGenerationsAsync(command, projection);
+    }
+
+    public async Task<IReadModelSnapshot> OpenSnapshotAsync()
+    {
+        await EnsureCatalogAsync();
+        var connection = await connections.OpenConnectionAsync();
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+            await using (var readOnly = new NpgsqlCommand(PostgresJournalSql.ReadOnly, connection, transaction)) await readOnly.ExecuteNonQueryAsync();
+            return new Snapshot(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<IReadOnlyList<ProjectionGeneration>> ReadGenerationsAsync(NpgsqlCommand command, string projection)
+    {
         command.Parameters.AddWithValue("projection", projection);
         await using var reader = await command.ExecuteReaderAsync();
         var generations = new List<ProjectionGeneration>();
@@ -127,6 +149,11 @@ internal sealed class PostgresReadModelStore(NpgsqlDataSource connections) : IRe
     {
         ReadModelLayout.CheckQuery(table, query);
         await using var command = connections.CreateCommand(PostgresReadModelSql.Query(table.Name, query));
+        return await ReadQueryAsync(command, table, query);
+    }
+
+    private static async Task<IReadOnlyList<KeyValuePair<string, string>>> ReadQueryAsync(NpgsqlCommand command, TableRef table, RecordQuery query)
+    {
         for (var i = 0; i < query.Conditions.Count; i++) command.Parameters.AddWithValue($"v{i}", query.Conditions[i].Value);
         if (query.After is not null) command.Parameters.AddWithValue("after", query.After);
         command.Parameters.AddWithValue("limit", query.Limit);
@@ -134,6 +161,29 @@ internal sealed class PostgresReadModelStore(NpgsqlDataSource connections) : IRe
         var records = new List<KeyValuePair<string, string>>();
         while (await reader.ReadAsync()) records.Add(new KeyValuePair<string, string>(reader.GetString(0), reader.GetString(1)));
         return records;
+    }
+
+    /// <summary>Reads in one REPEATABLE READ, read-only transaction: one snapshot of the database for all of them.</summary>
+    private sealed class Snapshot(NpgsqlConnection connection, NpgsqlTransaction transaction) : IReadModelSnapshot
+    {
+        public async Task<IReadOnlyList<ProjectionGeneration>> LoadGenerationsAsync(string projection)
+        {
+            await using var command = new NpgsqlCommand(PostgresReadModelSql.SelectGenerations, connection, transaction);
+            return await ReadGenerationsAsync(command, projection);
+        }
+
+        public async Task<IReadOnlyList<KeyValuePair<string, string>>> QueryAsync(TableRef table, RecordQuery query)
+        {
+            ReadModelLayout.CheckQuery(table, query);
+            await using var command = new NpgsqlCommand(PostgresReadModelSql.Query(table.Name, query), connection, transaction);
+            return await ReadQueryAsync(command, table, query);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     /// <summary>One array statement writing every record of <paramref name="records"/> into <paramref name="name"/>.</summary>

@@ -215,6 +215,38 @@ internal sealed class SqliteJournalReader(SqliteConnectionFactory connections, E
         return rows;
     });
 
+    // --- Verification ---
+
+    public Task<IReadOnlyList<DuplicateId>> FindDuplicateIdsAsync(long toPosition, int limit) => Run<IReadOnlyList<DuplicateId>>(connection =>
+    {
+        using var command = Command(connection, SqliteJournalSql.SelectDuplicateIds);
+        command.Parameters.AddWithValue("$to", toPosition);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var ids = new List<DuplicateId>();
+        while (reader.Read()) ids.Add(new DuplicateId(reader.GetString(0), reader.GetInt64(1)));
+        return ids;
+    });
+
+    public Task<SnapshotCounts> CountSnapshotsAsync() => Run(connection =>
+    {
+        using var command = Command(connection, SqliteJournalSql.CountSnapshots);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read()) throw new InvalidOperationException($"The journal {connections.DatabasePath} has no stats counters (table journal_totals is empty).");
+        return new SnapshotCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+    });
+
+    public Task<IReadOnlyList<SnapshotHead>> ReadSnapshotHeadsAsync(SnapshotOwner owner, string after, int limit) => Run<IReadOnlyList<SnapshotHead>>(connection =>
+    {
+        using var command = Command(connection, SqliteJournalSql.SelectSnapshotHeads(owner));
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var heads = new List<SnapshotHead>();
+        while (reader.Read()) heads.Add(new SnapshotHead(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        return heads;
+    });
+
     // --- Upcasting (schema 5) ---
 
     /// <summary>Up to <paramref name="limit"/> events from <paramref name="fromPosition"/> stored under any of <paramref name="storedTypes"/>.</summary>

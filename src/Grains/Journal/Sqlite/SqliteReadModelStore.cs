@@ -18,16 +18,21 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
     private readonly SemaphoreSlim _catalogGate = new(1, 1);
     private volatile bool _catalogReady;
 
-    public Task<IReadOnlyList<ProjectionGeneration>> LoadGenerationsAsync(string projection) => WithCatalog<IReadOnlyList<ProjectionGeneration>>(writes: false, connection =>
+    public Task<IReadOnlyList<ProjectionGeneration>> LoadGenerationsAsync(string projection) =>
+        WithCatalog(writes: false, connection => ReadGenerations(connection, transaction: null, projection));
+
+    public Task<IReadModelSnapshot> OpenSnapshotAsync() => WithCatalog<IReadModelSnapshot>(writes: false, _ => new Snapshot(connections.OpenReader()));
+
+    private static IReadOnlyList<ProjectionGeneration> ReadGenerations(SqliteConnection connection, SqliteTransaction? transaction, string projection)
     {
-        using var command = Command(connection, SqliteReadModelSql.SelectGenerations);
+        using var command = Command(connection, SqliteReadModelSql.SelectGenerations, transaction);
         command.Parameters.AddWithValue("$projection", projection);
         using var reader = command.ExecuteReader();
         var generations = new List<ProjectionGeneration>();
         while (reader.Read())
             generations.Add(new ProjectionGeneration(projection, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3) != 0, reader.GetString(4)));
         return generations;
-    });
+    }
 
     public Task CreateGenerationAsync(ProjectionGeneration generation, IReadOnlyList<RecordTable> tables)
     {
@@ -121,17 +126,44 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
     public Task<IReadOnlyList<KeyValuePair<string, string>>> QueryAsync(TableRef table, RecordQuery query)
     {
         ReadModelLayout.CheckQuery(table, query);
-        return Run<IReadOnlyList<KeyValuePair<string, string>>>(writes: false, connection =>
+        return Run(writes: false, connection => ReadQuery(connection, transaction: null, table, query));
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> ReadQuery(SqliteConnection connection, SqliteTransaction? transaction, TableRef table, RecordQuery query)
+    {
+        using var command = Command(connection, SqliteReadModelSql.Query(table.Name, query), transaction);
+        for (var i = 0; i < query.Conditions.Count; i++) command.Parameters.AddWithValue($"$v{i}", query.Conditions[i].Value);
+        if (query.After is not null) command.Parameters.AddWithValue("$after", query.After);
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        using var reader = ReadTable(command, table);
+        var records = new List<KeyValuePair<string, string>>();
+        while (reader.Read()) records.Add(new KeyValuePair<string, string>(reader.GetString(0), reader.GetString(1)));
+        return records;
+    }
+
+    /// <summary>Reads in one deferred transaction on a reader connection of its own: WAL gives it the file as of its first read.</summary>
+    private sealed class Snapshot : IReadModelSnapshot
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteTransaction _transaction;
+
+        public Snapshot(SqliteConnection connection) => (_connection, _transaction) = (connection, connection.BeginTransaction(deferred: true));
+
+        public Task<IReadOnlyList<ProjectionGeneration>> LoadGenerationsAsync(string projection) =>
+            Task.Run(() => ReadGenerations(_connection, _transaction, projection));
+
+        public Task<IReadOnlyList<KeyValuePair<string, string>>> QueryAsync(TableRef table, RecordQuery query)
         {
-            using var command = Command(connection, SqliteReadModelSql.Query(table.Name, query));
-            for (var i = 0; i < query.Conditions.Count; i++) command.Parameters.AddWithValue($"$v{i}", query.Conditions[i].Value);
-            if (query.After is not null) command.Parameters.AddWithValue("$after", query.After);
-            command.Parameters.AddWithValue("$limit", query.Limit);
-            using var reader = ReadTable(command, table);
-            var records = new List<KeyValuePair<string, string>>();
-            while (reader.Read()) records.Add(new KeyValuePair<string, string>(reader.GetString(0), reader.GetString(1)));
-            return records;
-        });
+            ReadModelLayout.CheckQuery(table, query);
+            return Task.Run(() => ReadQuery(_connection, _transaction, table, query));
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _transaction.Dispose();
+            _connection.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 
     private static void Write(SqliteConnection connection, SqliteTransaction transaction, string name, RecordTable table, IReadOnlyList<RecordChange> records)

@@ -77,6 +77,9 @@ internal interface IReadModelStore
 
     /// <summary>The keys and JSON of the records a query selects, in its order. Throws <see cref="ReadModelTableMissingException"/> if the table is gone.</summary>
     Task<IReadOnlyList<KeyValuePair<string, string>>> QueryAsync(TableRef table, RecordQuery query);
+
+    /// <summary>Begins a read transaction for reads that must agree with each other (a checkpoint and its records; see verification).</summary>
+    Task<IReadModelSnapshot> OpenSnapshotAsync();
 }
 
 /// <summary>A projection's checkpoint moved under it: another activation of the same projection wrote. The activation that sees it stops and starts over.</summary>
