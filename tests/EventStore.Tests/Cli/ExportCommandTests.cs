@@ -96,8 +96,8 @@ public abstract class ExportCommandTests(CliSilo silo)
     }
 }
 
-[Collection(CliSiloCollection.Name)]
+[Collection(CliOutsideRowsCollection.Name)]
 public sealed class ExportCommandTests_Sqlite(CliSilo silo) : ExportCommandTests(silo);
 
-[Collection(PostgresCliSiloCollection.Name)]
+[Collection(PostgresCliOutsideRowsCollection.Name)]
 public sealed class ExportCommandTests_Postgres(PostgresCliSilo silo) : ExportCommandTests(silo);

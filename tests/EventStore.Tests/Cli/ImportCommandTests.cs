@@ -168,8 +168,8 @@ public abstract class ImportCommandTests(CliSilo silo)
         System.Text.Json.JsonDocument.Parse(lines.Last(l => l.StartsWith("{\"kind\":\"event\"", StringComparison.Ordinal))).RootElement.GetProperty("position").GetInt64();
 }
 
-[Collection(CliSiloCollection.Name)]
+[Collection(CliOutsideRowsCollection.Name)]
 public sealed class ImportCommandTests_Sqlite(CliSilo silo) : ImportCommandTests(silo);
 
-[Collection(PostgresCliSiloCollection.Name)]
+[Collection(PostgresCliOutsideRowsCollection.Name)]
 public sealed class ImportCommandTests_Postgres(PostgresCliSilo silo) : ImportCommandTests(silo);

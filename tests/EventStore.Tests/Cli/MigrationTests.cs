@@ -207,13 +207,13 @@ internal static class RawRows
     }
 }
 
-[Collection(CliSiloCollection.Name)]
+[Collection(CliOutsideRowsCollection.Name)]
 public sealed class MigrationTests_SqliteToPostgres(CliSilo silo) : MigrationTests(silo)
 {
     protected override Task<MigrationTarget> NewTargetAsync() => MigrationTarget.CreateAsync(JournalProvider.Postgres);
 }
 
-[Collection(PostgresCliSiloCollection.Name)]
+[Collection(PostgresCliOutsideRowsCollection.Name)]
 public sealed class MigrationTests_PostgresToSqlite(PostgresCliSilo silo) : MigrationTests(silo)
 {
     protected override Task<MigrationTarget> NewTargetAsync() => MigrationTarget.CreateAsync(JournalProvider.Sqlite);
