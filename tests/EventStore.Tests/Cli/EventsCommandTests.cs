@@ -24,6 +24,19 @@ public abstract class EventsCommandTests(CliSilo silo)
     }
 
     [Fact]
+    public async Task Json_lines_keep_quotes_accents_and_emoji_as_they_are()
+    {
+        var aggregate = Ids.New("events");
+        const string text = "it's ünïcödé <b>&</b> ✓ 😀";
+        await silo.Client.GetEventStore().Append(aggregate, "note", [new NewEvent(new NoteAdded(text))]);
+
+        var run = (await silo.RunOffline("events", aggregate, "--json")).ExitsWith(ExitCodes.Success);
+
+        Assert.True(run.Out.Contains("it's ünïcödé <b>&</b> ✓", StringComparison.Ordinal), run.Out); // (System.Text.Json escapes characters beyond the BMP, such as emoji, whatever the encoder)
+        Assert.Equal(text, Assert.Single(run.JsonLines).GetProperty("payload").GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task From_version_starts_at_that_version()
     {
         var aggregate = Ids.New("events");
