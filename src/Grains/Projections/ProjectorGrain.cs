@@ -85,13 +85,16 @@ internal sealed partial class ProjectorGrain : Grain, IProjector
     /// <inheritdoc />
     public async Task<ProjectionStatus> GetStatus()
     {
-        var head = await _source.GetHeadPositionAsync();
+        // The checkpoints as the call found them, before any await: background turns interleave with this call (it is
+        // [AlwaysInterleave]), and a status must never show less lag than there was when it was asked.
         var checkpoint = _live.Generation.Checkpoint;
+        var rebuildCheckpoint = _rebuild?.Generation.Checkpoint;
+        var head = await _source.GetHeadPositionAsync();
         await PublishLag(head);
         var lagMs = 0L;
         if (head > checkpoint && await _source.GetTimestampAtAsync(checkpoint + 1) is { } oldestUnapplied)
             lagMs = Math.Max(0, Now.ToUnixTimeMilliseconds() - oldestUnapplied);
-        return new ProjectionStatus(Name, checkpoint, head, Math.Max(0, head - checkpoint), lagMs, _problem, _rebuild?.Generation.Checkpoint);
+        return new ProjectionStatus(Name, checkpoint, head, Math.Max(0, head - checkpoint), lagMs, _problem, rebuildCheckpoint);
     }
 
     /// <inheritdoc />
