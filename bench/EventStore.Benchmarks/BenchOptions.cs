@@ -139,6 +139,8 @@ internal sealed record BenchOptions(
         }
         if (workloads.Count == 0) workloads.UnionWith(AllWorkloads);
         if (workloads.Contains("W1S") && !postgres) throw new ArgumentException("W1S runs on the PostgreSQL journal only: add --backend postgres");
+        if (postgres && systems.Contains("akka"))
+            throw new ArgumentException("akka is a baseline on SQLite (Akka.Persistence.Sql with the run's synchronous setting): run it without --backend postgres");
         if (systems.Count == 0) systems.UnionWith(DefaultSystems(postgres));
         var directory = write ? output ?? DefaultResultsDirectory() : null;
         return new BenchOptions(sync, quick, json, workloads, systems, directory, repeat ?? (quick ? 1 : 3), postgres, postgresServer, silos);
