@@ -34,13 +34,14 @@ namespace EventStore.Journal.Postgres;
 /// taken event id.
 /// </para>
 /// <para>
-/// <b>A batch in five round trips, whatever its size</b> (<see cref="AppendAll"/>): lock and read the counter row; read the
+/// <b>A batch of several appends in five round trips, whatever its size</b> (<see cref="AppendAll"/>): lock and read the counter row; read the
 /// heads of every stream in the batch; decide each append in memory against those heads (in queue order, so an append
 /// sees the ones before it); write every accepted event with one multi-row INSERT of column arrays and move the counter,
 /// in one <see cref="NpgsqlBatch"/>; then the stats counters in one more, and COMMIT. Nothing can move a head in between:
 /// every silo's writer takes the counter row's lock first. Only an event id already taken makes the INSERT fail; the
 /// batch then rolls back to before it and writes its appends one at a time (<see cref="Append"/>: a savepoint each, so a
-/// refused append fails alone).
+/// refused append fails alone). A batch of one append takes that path from the start: its plain statements cost the server
+/// less than the array INSERT and the heads query (measured on W2).
 /// </para>
 /// <para>
 /// The stats counters get the batch's committed events, summed in memory, at the end of the batch's transaction:
@@ -85,9 +86,9 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
     public void Dispose() => CloseConnection();
 
     /// <summary>
-    /// Writes the batch's appends in three round trips: the streams' heads, then every accepted event and the counter in one
-    /// <see cref="NpgsqlBatch"/>. Falls back to <see cref="Append"/> one at a time when an event id repeats within the batch or
-    /// the database holds one already (the only things the heads cannot tell).
+    /// Writes the batch's appends in two round trips: the streams' heads, then every accepted event and the counter in one
+    /// <see cref="NpgsqlBatch"/>. Writes them with <see cref="Append"/> one at a time instead when the batch holds one append,
+    /// or when an event id repeats within the batch or the database holds one already (the only things the heads cannot tell).
     /// </summary>
     public IReadOnlyList<object> AppendAll(IReadOnlyList<StreamAppend> appends)
     {
