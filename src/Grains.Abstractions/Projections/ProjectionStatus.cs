@@ -2,7 +2,7 @@ namespace EventStore.Projections;
 
 /// <summary>How far a projection is behind the journal.</summary>
 /// <param name="Projection">The projection's name.</param>
-/// <param name="Checkpoint">The last journal position it has applied.</param>
+/// <param name="Checkpoint">The last journal position its queries see: every event up to it is in the records they read (applied events whose records wait for the next commit are not).</param>
 /// <param name="HeadPosition">The journal's last position when asked.</param>
 /// <param name="LagEvents">Positions between the checkpoint and the head.</param>
 /// <param name="LagMilliseconds">How long the oldest event it has not applied has been in the journal (0 when caught up).</param>

@@ -57,7 +57,7 @@ public sealed class JournalVerifier
         {
             streams.Positions.ToCheck(), streams.Streams.ToCheck(), streams.Readable.ToCheck(), streams.Counters.ToCheck(), snapshots.Problems.ToCheck(),
         };
-        var store = _backend.CreateReadModelStore();
+        using var store = _backend.CreateReadModelStore();
         foreach (var projection in _projections)
         {
             progress?.Report(new VerificationProgress($"projection {projection.Name}", streams.HeadPosition, streams.HeadPosition));

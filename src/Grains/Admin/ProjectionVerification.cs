@@ -31,7 +31,7 @@ internal sealed class ProjectionVerification(IJournalReader reader, IReadModelSt
         Directory.CreateDirectory(folder);
         try
         {
-            var scratch = new SqliteReadModelStore(new SqliteConnectionFactory(new JournalOptions { DatabasePath = Path.Combine(folder, "scratch.db") }));
+            using var scratch = new SqliteReadModelStore(new SqliteConnectionFactory(new JournalOptions { DatabasePath = Path.Combine(folder, "scratch.db") }));
             var folded = new ProjectionGeneration(projection.Name, 1, projection.ShapeVersion, 0, IsActive: true);
             await scratch.CreateGenerationAsync(folded, projection.Tables);
             var source = new ProjectionSource(reader, scratch, Options.Create(new ProjectionOptions()), TimeProvider.System, NullLoggerFactory.Instance);

@@ -36,6 +36,15 @@ internal sealed partial class ProjectionLane
     /// <summary>Whether anything applied waits for a commit.</summary>
     public bool HasUncommitted => Applied > Generation.Checkpoint;
 
+    /// <summary>Whether records put or deleted wait for a commit (not just a checkpoint's move).</summary>
+    public bool HasChangedRecords => _session.ChangeCount > 0;
+
+    /// <summary>
+    /// The last position that queries see: <see cref="Applied"/> when nothing applied since the last commit changed a
+    /// record (the stored records are already what the journal folds to up there), the committed checkpoint otherwise.
+    /// </summary>
+    public long Visible => HasChangedRecords ? Generation.Checkpoint : Applied;
+
     /// <summary>
     /// Applies the events past <see cref="Applied"/> of the projection's aggregate types, in order, reading the records
     /// they name in one query per table first. An event that cannot be read or applied stops the batch: the events

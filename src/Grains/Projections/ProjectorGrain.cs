@@ -41,6 +41,7 @@ internal sealed partial class ProjectorGrain : Grain, IProjector
     private bool _continueSent;
     private bool _fenced;
     private DateTimeOffset _journalCheckedAt;
+    private DateTimeOffset _checkpointWrittenAt;
     private string? _problem;
     private long _stuckAt;
     private TimeSpan _retryDelay;
@@ -87,7 +88,7 @@ internal sealed partial class ProjectorGrain : Grain, IProjector
     {
         // The checkpoints as the call found them, before any await: background turns interleave with this call (it is
         // [AlwaysInterleave]), and a status must never show less lag than there was when it was asked.
-        var checkpoint = _live.Generation.Checkpoint;
+        var checkpoint = _live.Visible;
         var rebuildCheckpoint = _rebuild?.Generation.Checkpoint;
         var head = await _source.GetHeadPositionAsync();
         await PublishLag(head);
@@ -164,7 +165,13 @@ internal sealed partial class ProjectorGrain : Grain, IProjector
 
     private async Task OnTimer(CancellationToken cancellationToken)
     {
-        await Commit(_live);
+        // Changed records wait at most a commit interval. A checkpoint alone (events that changed no record, which queries
+        // see already: see ProjectionLane.Visible) is written once a flush interval, not at every tick.
+        if (_live.HasChangedRecords || Now - _checkpointWrittenAt >= _options.FlushInterval)
+        {
+            _checkpointWrittenAt = Now;
+            await Commit(_live);
+        }
         if (Now - _journalCheckedAt < _options.FlushInterval) return;
         _journalCheckedAt = Now;
         // Through the queue, like every other piece of background work: at most one Continue is ever waiting.

@@ -1,11 +1,14 @@
 using System.Net;
 using System.Text.Json;
+using EventStore.Aggregates;
+using EventStore.Events;
 using EventStore.Health;
 using EventStore.Hosting;
 using EventStore.Journal;
 using EventStore.Projections;
 using EventStore.Store;
 using EventStore.Tests.Infrastructure;
+using EventStore.Tests.Projections;
 using EventStore.Tests.Reliability;
 using Npgsql;
 using Xunit.Abstractions;
@@ -84,7 +87,7 @@ public abstract class HealthEndpointTests(JournalProvider provider, ITestOutputH
     [Fact]
     public async Task Ready_is_503_naming_the_projections_behind_the_lag_bound_and_200_again_once_they_catch_up()
     {
-        // The projectors apply what they are sent but commit (and so move their checkpoints) only when this test asks them to.
+        // The projectors apply what they are sent but commit their records (and so move their checkpoints past them) only when this test asks them to.
         await WithCluster(http => (http.MaxProjectionLagEvents, http.MaxProjectionLag) = (3, TimeSpan.FromHours(1)), async (cluster, client) =>
         {
             IProjection[] projections =
@@ -98,13 +101,25 @@ public abstract class HealthEndpointTests(JournalProvider provider, ITestOutputH
             foreach (var projection in projections) await projection.CatchUp();
             Assert.Equal(HttpStatusCode.OK, (await Get(client, "health/ready")).Code);
 
+            // Events no projection folds change no record: a projection counts them as seen once applied, with no commit.
             for (var i = 0; i < 4; i++) await store.Append(Ids.New("ledger"), "ledger", [new NewEvent(new NoteAdded($"n{i}"))]);
+            foreach (var projection in projections)
+                await Eventually.Until(projection.GetStatus, s => s.LagEvents == 0, "a projection sees events it does not fold without committing");
+            Assert.Equal(HttpStatusCode.OK, (await Get(client, "health/ready")).Code);
+
+            // Events agent_state folds: applied, their records wait for a commit, so its queries do not see them yet.
+            for (var i = 0; i < 4; i++)
+            {
+                var agent = Ids.New("agent");
+                await store.Append(agent, AggregateTypes.Agent, [new NewEvent(new AgentSpawned(agent, "coder", AgentDomain.Core, []))]);
+            }
             var (code, ready) = await Get(client, "health/ready");
             output.WriteLine(ready.ToString());
             Assert.Equal(HttpStatusCode.ServiceUnavailable, code);
             var check = Checks(ready)["projections"];
             Assert.Equal("Unhealthy", check.GetProperty("status").GetString());
             Assert.Contains("projection agent_state is 4 events behind the head (at most 3)", check.GetProperty("description").GetString());
+            Assert.DoesNotContain("task_history", check.GetProperty("description").GetString());
             Assert.Equal(4, check.GetProperty("data").GetProperty("agent_state").GetProperty("lagEvents").GetInt64());
             Assert.Equal("Healthy", Checks(ready)["journal"].GetProperty("status").GetString());
 

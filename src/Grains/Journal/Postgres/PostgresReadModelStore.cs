@@ -288,4 +288,7 @@ internal sealed class PostgresReadModelStore(NpgsqlDataSource connections) : IRe
             _catalogGate.Release();
         }
     }
+
+    /// <summary>Nothing to close: every call takes a pooled connection of the backend's data source and gives it back.</summary>
+    public void Dispose() { }
 }

@@ -62,11 +62,22 @@ internal sealed class SqliteConnectionFactory
     }
 
     /// <summary>The writer's connection: WAL, and synchronous per the durability setting.</summary>
-    public SqliteConnection OpenWriter()
+    public SqliteConnection OpenWriter() => OpenWriter(_durability);
+
+    /// <summary>
+    /// The read models' write connection: WAL and <c>synchronous = NORMAL</c> whatever the journal's durability. Read models
+    /// are derived from the journal, and their records and checkpoint commit in one transaction: a power loss can take back
+    /// only their last commits (not yet synced by a later journal commit, which syncs the shared WAL), which the projection
+    /// then applies again from the journal. A read-model commit therefore never waits for the disk, and holds the file's
+    /// write lock, which the journal's writer needs, for as short a time as possible.
+    /// </summary>
+    public SqliteConnection OpenReadModelWriter() => OpenWriter(JournalDurability.Normal);
+
+    private SqliteConnection OpenWriter(JournalDurability durability)
     {
         var connection = Open(_writerConnectionString);
         Execute(connection, "PRAGMA journal_mode = WAL;");
-        Execute(connection, _durability == JournalDurability.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+        Execute(connection, durability == JournalDurability.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
         return connection;
     }
 

@@ -6,16 +6,19 @@ namespace EventStore.Journal.Sqlite;
 
 /// <summary>
 /// Read models in the journal's SQLite file, on the thread pool (off the Orleans scheduler): reads on pooled
-/// connections, writes each on a connection of their own, never pooled (SQLite opens a file it cannot write
-/// read-only, and a pooled handle would keep failing after the file became writable again), with the journal's
-/// synchronous setting. Writes take the file's write lock at once (<c>BEGIN IMMEDIATE</c>) and wait for the journal
-/// writer's transaction through the busy timeout: WAL allows one writer at a time. The catalog table is created on
-/// first use, once per store.
+/// connections, writes one at a time on the store's own write connection (<see cref="SqliteConnectionFactory.OpenReadModelWriter"/>:
+/// never pooled, since SQLite opens a file it cannot write read-only and a pooled handle would keep failing after the file
+/// became writable again; reopened after any SQLite error for the same reason; kept open otherwise, so that a commit does
+/// not open the file and parse its schema again). Writes take the file's write lock at once (<c>BEGIN IMMEDIATE</c>) and
+/// wait for the journal writer's transaction through the busy timeout: WAL allows one writer at a time. The catalog table
+/// is created on first use, once per store.
 /// </summary>
 internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) : IReadModelStore
 {
     private const int NoSuchTable = 1; // SQLITE_ERROR, with "no such table" in its message
     private readonly SemaphoreSlim _catalogGate = new(1, 1);
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private SqliteConnection? _writer;
     private volatile bool _catalogReady;
 
     public Task<IReadOnlyList<ProjectionGeneration>> LoadGenerationsAsync(string projection) =>
@@ -260,7 +263,7 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
         try
         {
             if (_catalogReady) return;
-            using var connection = connections.OpenWriter();
+            using var connection = connections.OpenReadModelWriter();
             using var command = Command(connection, SqliteReadModelSql.CreateCatalog);
             command.ExecuteNonQuery();
             _catalogReady = true;
@@ -273,11 +276,55 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
 
     /// <summary>
     /// Runs on the thread pool with a connection that waits for locks (the busy timeout): a pooled one to read
-    /// (readers never wait in WAL), a fresh one to write (it waits for the journal writer's transaction to end).
+    /// (readers never wait in WAL), the store's write connection to write (it waits for the journal writer's transaction to end).
     /// </summary>
-    private Task<T> Run<T>(bool writes, Func<SqliteConnection, T> work) => Task.Run(() =>
+    private Task<T> Run<T>(bool writes, Func<SqliteConnection, T> work) => writes ? WriteAsync(work) : Task.Run(() =>
     {
-        using var connection = writes ? connections.OpenWriter() : connections.OpenReader();
+        using var connection = connections.OpenReader();
         return work(connection);
     });
+
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work)
+    {
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() =>
+            {
+                try
+                {
+                    return work(_writer ??= connections.OpenReadModelWriter());
+                }
+                catch (SqliteException)
+                {
+                    CloseWriter(); // opened read-only, or damaged: the next write opens the file again
+                    throw;
+                }
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private void CloseWriter()
+    {
+        _writer?.Dispose();
+        _writer = null;
+    }
+
+    /// <summary>Closes the write connection (reads hold no connection between calls).</summary>
+    public void Dispose()
+    {
+        _writeGate.Wait();
+        try
+        {
+            CloseWriter();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
 }

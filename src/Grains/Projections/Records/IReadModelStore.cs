@@ -51,7 +51,7 @@ internal sealed record TableRef(string Name, RecordTable Table);
 /// Where read models live: tables in the journal's own database, one per record table and generation, beside
 /// a catalog of generations and their checkpoints. Each backend implements it with its own SQL, in its folder.
 /// </summary>
-internal interface IReadModelStore
+internal interface IReadModelStore : IDisposable
 {
     /// <summary>The generations of a projection, oldest first.</summary>
     Task<IReadOnlyList<ProjectionGeneration>> LoadGenerationsAsync(string projection);
