@@ -16,6 +16,7 @@ internal sealed partial class ProjectionLane
     private readonly ProjectionSource _source;
     private readonly ILogger _logger;
     private readonly RecordSession _session;
+    private long _unchangedThrough;
 
     public ProjectionLane(Projection projection, ProjectionGeneration generation, ProjectionSource source, ILogger logger)
     {
@@ -41,9 +42,10 @@ internal sealed partial class ProjectionLane
 
     /// <summary>
     /// The last position that queries see: <see cref="Applied"/> when nothing applied since the last commit changed a
-    /// record (the stored records are already what the journal folds to up there), the committed checkpoint otherwise.
+    /// record (the stored records are already what the journal folds to up there), else the position just before the
+    /// first event that changed one.
     /// </summary>
-    public long Visible => HasChangedRecords ? Generation.Checkpoint : Applied;
+    public long Visible => HasChangedRecords ? _unchangedThrough : Applied;
 
     /// <summary>
     /// Applies the events past <see cref="Applied"/> of the projection's aggregate types, in order, reading the records
@@ -67,7 +69,9 @@ internal sealed partial class ProjectionLane
             {
                 try
                 {
+                    var unchanged = !HasChangedRecords;
                     await _session.ApplyAsync(records => _projection.ApplyAsync(envelope, records));
+                    if (unchanged && HasChangedRecords) _unchangedThrough = Applied;
                 }
                 catch (Exception ex) when (ex is not ProjectionFencedException)
                 {

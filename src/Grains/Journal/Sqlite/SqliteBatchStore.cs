@@ -20,6 +20,7 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
     private readonly Dictionary<string, (long Version, string Type)> _batchHeads = new(StringComparer.Ordinal);
     private readonly StatsDelta _stats = new();
     private SqliteConnection? _connection;
+    private SqliteWriteLock.Held? _writeLock;
     private SqliteTransaction? _transaction;
     private SqliteCommand? _selectHead;
     private SqliteCommand? _insert;
@@ -30,6 +31,7 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
     public void Begin()
     {
         var connection = EnsureConnection();
+        _writeLock = connections.WriteLock.Enter(); // released after COMMIT or on Abort
         _transaction = connection.BeginTransaction(deferred: false);
         _selectHead!.Transaction = _transaction;
         _insert!.Transaction = _transaction;
@@ -44,6 +46,7 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
         _transaction!.Commit();
         _transaction.Dispose();
         _transaction = null;
+        ReleaseWriteLock();
         RememberHeads();
     }
 
@@ -53,6 +56,13 @@ internal sealed class SqliteBatchStore(SqliteConnectionFactory connections) : IJ
         _batchHeads.Clear();
         _stats.Clear();
         CloseConnection(); // disposing an open transaction rolls it back
+        ReleaseWriteLock();
+    }
+
+    private void ReleaseWriteLock()
+    {
+        _writeLock?.Dispose();
+        _writeLock = null;
     }
 
     public void Dispose() => CloseConnection();

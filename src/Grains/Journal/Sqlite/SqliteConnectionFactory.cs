@@ -33,6 +33,9 @@ internal sealed class SqliteConnectionFactory
     /// <summary>Absolute path of the database file.</summary>
     public string DatabasePath { get; }
 
+    /// <summary>Taken by this process's writers of the file (the journal's and the read models') before they write.</summary>
+    public SqliteWriteLock WriteLock { get; } = new();
+
     /// <summary>A pooled connection for reading.</summary>
     /// <remarks>
     /// Each connection gets SQLite's own busy timeout: waiting for a lock then retries within

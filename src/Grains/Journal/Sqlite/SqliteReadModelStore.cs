@@ -6,7 +6,7 @@ namespace EventStore.Journal.Sqlite;
 
 /// <summary>
 /// Read models in the journal's SQLite file, on the thread pool (off the Orleans scheduler): reads on pooled
-/// connections, writes one at a time on the store's own write connection (<see cref="SqliteConnectionFactory.OpenReadModelWriter"/>:
+/// connections, writes one at a time, under the file's <see cref="SqliteConnectionFactory.WriteLock"/>, on the store's own write connection (<see cref="SqliteConnectionFactory.OpenReadModelWriter"/>:
 /// never pooled, since SQLite opens a file it cannot write read-only and a pooled handle would keep failing after the file
 /// became writable again; reopened after any SQLite error for the same reason; kept open otherwise, so that a commit does
 /// not open the file and parse its schema again). Writes take the file's write lock at once (<c>BEGIN IMMEDIATE</c>) and
@@ -17,8 +17,7 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
 {
     private const int NoSuchTable = 1; // SQLITE_ERROR, with "no such table" in its message
     private readonly SemaphoreSlim _catalogGate = new(1, 1);
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private SqliteConnection? _writer;
+    private SqliteConnection? _writer; // used only while holding the file's write lock
     private volatile bool _catalogReady;
 
     public Task<IReadOnlyList<ProjectionGeneration>> LoadGenerationsAsync(string projection) =>
@@ -286,8 +285,7 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
 
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work)
     {
-        await _writeGate.WaitAsync().ConfigureAwait(false);
-        try
+        using (await connections.WriteLock.EnterAsync())
         {
             return await Task.Run(() =>
             {
@@ -302,10 +300,6 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
                 }
             }).ConfigureAwait(false);
         }
-        finally
-        {
-            _writeGate.Release();
-        }
     }
 
     private void CloseWriter()
@@ -317,14 +311,6 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
     /// <summary>Closes the write connection (reads hold no connection between calls).</summary>
     public void Dispose()
     {
-        _writeGate.Wait();
-        try
-        {
-            CloseWriter();
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        using (connections.WriteLock.Enter()) CloseWriter();
     }
 }
