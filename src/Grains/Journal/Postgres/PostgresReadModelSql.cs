@@ -48,6 +48,13 @@ internal static class PostgresReadModelSql
         """;
 
     /// <summary>Moves the checkpoint ($1 projection, $2 generation, $3 from, $4 to) only if it is still where the committer last left it.</summary>
+    /// <summary>
+    /// A read-model commit does not wait for the WAL flush: read models are derived from the journal and their records
+    /// commit with their checkpoint, so a server crash can take back only their last commits, which the projection then
+    /// applies again from the journal (the journal's own commits always wait).
+    /// </summary>
+    public const string CommitWithoutWaitingForDisk = "SET LOCAL synchronous_commit = off";
+
     public const string MoveCheckpoint =
         "UPDATE projection_generations SET checkpoint = $4 WHERE projection = $1 AND generation = $2 AND checkpoint = $3";
 

@@ -6,8 +6,8 @@ namespace EventStore.Journal.Postgres;
 
 /// <summary>
 /// Read models in the journal's PostgreSQL database, on the readers' pooled connections. A commit is one
-/// batch (the checkpoint's move first, then one array statement per table and kind of change) and a COMMIT:
-/// two round trips whatever its size. Silos change a projection's generations in turn, under an advisory
+/// batch (<c>synchronous_commit = off</c> for it, the checkpoint's move, then one array statement per table and kind of
+/// change) and a COMMIT: two round trips whatever its size, and no wait for the WAL flush (read models are derived). Silos change a projection's generations in turn, under an advisory
 /// lock on the projection's name, and every DDL statement is <c>IF NOT EXISTS</c>/<c>IF EXISTS</c>, so two
 /// silos creating the same generation at once both succeed and make it once.
 /// </summary>
@@ -89,8 +89,9 @@ internal sealed class PostgresReadModelStore(NpgsqlDataSource connections) : IRe
         await using var connection = await connections.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Statement(PostgresReadModelSql.CommitWithoutWaitingForDisk));
         batch.BatchCommands.Add(Statement(PostgresReadModelSql.MoveCheckpoint, generation.Projection, generation.Number, from, to));
-        var tableOf = new List<string> { "projection_generations" };
+        var tableOf = new List<string> { "synchronous_commit", "projection_generations" };
         foreach (var (table, records) in grouped)
         {
             var name = generation.TableOf(table);
@@ -115,7 +116,7 @@ internal sealed class PostgresReadModelStore(NpgsqlDataSource connections) : IRe
         {
             throw new ReadModelTableMissingException(tableOf[batch.BatchCommands.IndexOf(failed)], ex);
         }
-        if (batch.BatchCommands[0].RecordsAffected == 0) throw new ProjectionFencedException(generation.Projection, generation.Number, from);
+        if (batch.BatchCommands[1].RecordsAffected == 0) throw new ProjectionFencedException(generation.Projection, generation.Number, from);
         await transaction.CommitAsync();
     }
 
