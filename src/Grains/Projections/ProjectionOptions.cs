@@ -21,9 +21,9 @@ public sealed class ProjectionOptions
     /// Commit the records that applied events changed at least this often, however few: queries read committed records,
     /// so this bounds how long an applied event stays invisible to them. A commit is short (read models are written
     /// without waiting for the disk, see the backends); a checkpoint that moved over events which changed no record is
-    /// written only once a <see cref="FlushInterval"/>. Default 25 ms.
+    /// written only once a <see cref="FlushInterval"/>. Default 10 ms.
     /// </summary>
-    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(25);
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>How often a projection checks the journal for events no stream message announced. Default 1 s.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
