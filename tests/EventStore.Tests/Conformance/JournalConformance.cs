@@ -179,6 +179,30 @@ public abstract class JournalConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lone_append_refused_for_a_taken_id_leaves_its_batch_usable_and_is_counted_nowhere()
+    {
+        await Journal.AppendAsync(TempJournal.NoteAppend("holder", 0, "taken"));
+        Task<AppendOutcome> refused;
+        Task snapshot;
+        long commitsBefore;
+        using (await Journal.PauseWriterAsync())
+        {
+            commitsBefore = Journal.Commits;
+            refused = Journal.AppendAsync(TempJournal.NoteAppend("other", 0, "taken"));
+            snapshot = Journal.SaveSnapshotAsync(new Snapshot("holder", "test", 1, "{}", 7), SnapshotOwner.Store);
+        }
+
+        Assert.Contains("version 1 of aggregate 'holder'", (await Assert.ThrowsAsync<DuplicateEventIdException>(() => refused)).Message);
+        await snapshot;
+        Assert.Equal(1, Journal.Commits - commitsBefore);
+        Assert.Equal(new Snapshot("holder", "test", 1, "{}", 7), await Journal.Reader.GetSnapshotAsync("holder", SnapshotOwner.Store));
+        var stats = await Journal.Reader.GetStatsAsync(0);
+        Assert.Equal((1L, 1L, 1L, 1L), (stats.TotalEvents, stats.AggregateCount, stats.HeadPosition, stats.SnapshotCount));
+        Assert.Equal(new Dictionary<string, long> { ["test:note"] = 1 }, stats.EventsByType);
+        Assert.Equal(2, Assert.Single(Committed(await Journal.AppendAsync(TempJournal.NoteAppend("other", 0)))).Position); // no hole
+    }
+
+    [Fact]
     public async Task Snapshots_are_kept_per_owner_and_the_latest_version_wins()
     {
         await Journal.SaveSnapshotAsync(new Snapshot("agg", "test", 5, "store-5", 10), SnapshotOwner.Store);

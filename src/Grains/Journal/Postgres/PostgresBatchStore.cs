@@ -34,39 +34,42 @@ namespace EventStore.Journal.Postgres;
 /// taken event id.
 /// </para>
 /// <para>
-/// <b>A batch of several appends in five round trips, whatever its size</b> (<see cref="AppendAll"/>): lock and read the counter row; read the
-/// heads of every stream in the batch; decide each append in memory against those heads (in queue order, so an append
-/// sees the ones before it); write every accepted event with one multi-row INSERT of column arrays and move the counter,
-/// in one <see cref="NpgsqlBatch"/>; then the stats counters in one more, and COMMIT. Nothing can move a head in between:
-/// every silo's writer takes the counter row's lock first. Only an event id already taken makes the INSERT fail; the
-/// batch then rolls back to before it and writes its appends one at a time (<see cref="Append"/>: a savepoint each, so a
-/// refused append fails alone). A batch of one append takes that path from the start: its plain statements cost the server
-/// less than the array INSERT and the heads query (measured on W2).
+/// <b>A batch in three round trips, whatever its size</b> (<see cref="AppendAll"/>): BEGIN, lock and read the counter row
+/// and read the heads of every stream in the batch, in one <see cref="NpgsqlBatch"/> (inside the transaction its statements
+/// run in turn, so the lock is held before the heads are read); decide each append in memory against those heads (in
+/// queue order, so an append sees the ones before it); write every accepted event (one plain INSERT for a lone event, one
+/// multi-row INSERT of column arrays otherwise), move the counter and add to the stats counters in one more batch, inside a
+/// savepoint; COMMIT. Nothing can move a head in between: every silo's writer takes the counter row's lock first. Only an
+/// event id already taken makes the write fail; the batch then rolls back to its savepoint (the counter and the stats
+/// with it) and writes its appends one at a time (<see cref="Append"/>: a savepoint each, so a refused append fails alone).
 /// </para>
 /// <para>
-/// The stats counters get the batch's committed events, summed in memory, at the end of the batch's transaction:
-/// one update of <c>journal_totals</c> and one upsert per kind of type, after the head row's lock (so the silos'
-/// writers also take the counter rows' locks one after another, in the same order).
+/// The stats counters get the batch's committed events, summed in memory: one update of <c>journal_totals</c> and one
+/// upsert per kind of type, after the head row's lock (so the silos' writers also take the counter rows' locks one after
+/// another, in the same order). A batch with snapshots and no appends takes the head row's lock before its first snapshot
+/// (the snapshot tables' triggers update <c>journal_totals</c>).
 /// </para>
 /// </remarks>
 internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string location, TimeSpan lockTimeout) : IJournalBatchStore
 {
-    private readonly StatsDelta _stats = new();
+    private readonly StatsDelta _stats = new(), _written = new();
     private NpgsqlConnection? _connection;
+    private PostgresWriterStatements? _sql;
     private NpgsqlTransaction? _transaction;
-    private NpgsqlCommand? _lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner;
-    private NpgsqlCommand? _selectHeads;
-    private NpgsqlBatch? _bulkInsert, _writeStats;
+    private bool _locked;
     private long _lastPosition;
 
     public string Location => location;
 
+    private PostgresWriterStatements Sql => _sql!;
+
+    /// <summary>Starts the transaction; Npgsql sends its BEGIN with the batch's first statement, which locks the counter row.</summary>
     public void Begin()
     {
         var connection = EnsureConnection();
         _transaction = connection.BeginTransaction();
         _stats.Clear();
-        _lastPosition = (long)_lockHead!.ExecuteScalar()!;
+        _locked = false;
     }
 
     public void Commit()
@@ -86,20 +89,20 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
     public void Dispose() => CloseConnection();
 
     /// <summary>
-    /// Writes the batch's appends in two round trips: the streams' heads, then every accepted event and the counter in one
-    /// <see cref="NpgsqlBatch"/>. Writes them with <see cref="Append"/> one at a time instead when the batch holds one append,
-    /// or when an event id repeats within the batch or the database holds one already (the only things the heads cannot tell).
+    /// Writes the batch's appends in two round trips: lock the counter row and read the streams' heads, then every accepted
+    /// event, the counter and the stats counters in one <see cref="NpgsqlBatch"/> (one plain INSERT for a lone event, one
+    /// array INSERT otherwise). Writes them with <see cref="Append"/> one at a time instead when an event id repeats within
+    /// the batch or the database holds one already (the only things the heads cannot tell).
     /// </summary>
     public IReadOnlyList<object> AppendAll(IReadOnlyList<StreamAppend> appends)
     {
-        // A lone append (a sequential writer's batch) gains no round trip from the arrays: measured, its array INSERT
-        // and heads query cost more on the server than the plain statements (W2 on PostgreSQL, session 5).
-        if (appends.Count == 1) return OneAtATime(appends);
-        var heads = ReadHeads(appends);
+        if (appends.Count == 0) return [];
+        var heads = LockAndReadHeads(appends);
         var results = new object[appends.Count];
         var rows = new PostgresEventColumns();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var position = _lastPosition;
+        StreamAppend? accepted = null;
         for (var i = 0; i < appends.Count; i++)
         {
             var append = appends[i];
@@ -117,39 +120,69 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
                 committed.Add(StreamAppendRules.Committed(append, e, position));
             }
             heads[append.AggregateId] = (committed[^1].Version, append.AggregateType);
+            accepted = append;
             results[i] = new AppendOutcome.Committed(committed);
         }
         if (rows.Count == 0) return results;
 
-        rows.Bind(_bulkInsert!.BatchCommands[2].Parameters);
-        _bulkInsert.BatchCommands[1].Parameters[0].Value = position;
+        _written.Clear();
+        foreach (var result in results)
+            if (result is AppendOutcome.Committed done) _written.Add(done.Events);
+        var write = rows.Count == 1 ? Sql.WriteOne : Sql.WriteMany;
+        if (rows.Count == 1) BindRow(write.BatchCommands[2].Parameters, accepted!, accepted!.Events[0], StreamAppendRules.VersionOf(accepted, 0), position);
+        else rows.Bind(write.BatchCommands[2].Parameters);
+        write.BatchCommands[1].Parameters[0].Value = position;
+        BindStats(write, PostgresWriterStatements.StatsAt, _written);
         try
         {
-            _bulkInsert.ExecuteNonQuery();
+            write.ExecuteNonQuery();
         }
         catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
         {
-            // An event id the database holds already: back to before the INSERT, and let each append find out alone.
-            using (var back = new NpgsqlCommand(PostgresJournalSql.RollbackToBulkSavepoint + ";" + PostgresJournalSql.ReleaseBulkSavepoint, _connection, _transaction))
-                back.ExecuteNonQuery();
+            // An event id the database holds already: back to before the write (its counter and stats too), and let each
+            // append find out alone.
+            Sql.RollbackWrite.ExecuteNonQuery();
+            Sql.ReleaseWrite.ExecuteNonQuery();
             return OneAtATime(appends);
         }
         _lastPosition = position;
-        foreach (var result in results)
-            if (result is AppendOutcome.Committed done) _stats.Add(done.Events);
         return results;
     }
 
     private object[] OneAtATime(IReadOnlyList<StreamAppend> appends) => [.. appends.Select(Append)];
 
-    /// <summary>The head (last version and aggregate type) of every stream the appends name that has events, in one round trip.</summary>
-    private Dictionary<string, (long Version, string? AggregateType)> ReadHeads(IReadOnlyList<StreamAppend> appends)
+    /// <summary>
+    /// Locks the counter row (again, if this transaction holds it already: that costs nothing and reads the counter as the
+    /// transaction left it) and reads the head (last version and aggregate type) of every stream the appends name that has
+    /// events, in one round trip. The lock is taken by the first statement, before the heads are read.
+    /// </summary>
+    private Dictionary<string, (long Version, string? AggregateType)> LockAndReadHeads(IReadOnlyList<StreamAppend> appends)
     {
-        _selectHeads!.Parameters[0].Value = appends.Select(a => a.AggregateId).Distinct(StringComparer.Ordinal).ToArray();
+        var streams = appends.Select(a => a.AggregateId).Distinct(StringComparer.Ordinal).ToArray();
+        // One stream: the plain head query costs the server less than the array one (measured on W2, session 5).
+        var batch = streams.Length == 1 ? Sql.LockAndReadHead : Sql.LockAndReadHeads;
+        batch.BatchCommands[1].Parameters[0].Value = streams.Length == 1 ? streams[0] : streams;
         var heads = new Dictionary<string, (long, string?)>(StringComparer.Ordinal);
-        using var reader = _selectHeads.ExecuteReader();
-        while (reader.Read()) heads[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2));
+        using var reader = batch.ExecuteReader();
+        reader.Read();
+        _lastPosition = reader.GetInt64(0);
+        _locked = true;
+        reader.NextResult();
+        if (streams.Length == 1)
+        {
+            if (reader.Read()) heads[streams[0]] = (reader.GetInt64(0), reader.GetString(1));
+        }
+        else
+            while (reader.Read()) heads[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2));
         return heads;
+    }
+
+    /// <summary>Takes the counter row's lock if this batch holds it not yet: before anything else is locked or written.</summary>
+    private void EnsureLocked()
+    {
+        if (_locked) return;
+        _lastPosition = (long)Sql.LockHead.ExecuteScalar()!;
+        _locked = true;
     }
 
     /// <summary>
@@ -158,40 +191,43 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
     /// </summary>
     public object Append(StreamAppend append)
     {
-        _savepoint!.ExecuteNonQuery();
+        EnsureLocked();
+        Sql.Savepoint.ExecuteNonQuery();
         try
         {
             var (headVersion, headType) = ReadHead(append.AggregateId);
             if (StreamAppendRules.Refusal(append, headVersion, headType) is { } refusal)
             {
-                _release!.ExecuteNonQuery();
+                Sql.Release.ExecuteNonQuery();
                 return refusal;
             }
 
-            _takePositions!.Parameters[0].Value = (long)append.Events.Count;
-            var firstPosition = (long)_takePositions.ExecuteScalar()! - append.Events.Count + 1;
+            Sql.TakePositions.Parameters[0].Value = (long)append.Events.Count;
+            var firstPosition = (long)Sql.TakePositions.ExecuteScalar()! - append.Events.Count + 1;
             _lastPosition = firstPosition + append.Events.Count - 1;
             var committed = new List<Events.EventEnvelope>(append.Events.Count);
             for (var i = 0; i < append.Events.Count; i++)
             {
-                Insert(append, append.Events[i], StreamAppendRules.VersionOf(append, i), firstPosition + i);
+                BindRow(Sql.Insert.Parameters, append, append.Events[i], StreamAppendRules.VersionOf(append, i), firstPosition + i);
+                Sql.Insert.ExecuteNonQuery();
                 committed.Add(StreamAppendRules.Committed(append, i, firstPosition + i));
             }
-            _release!.ExecuteNonQuery();
+            Sql.Release.ExecuteNonQuery();
             _stats.Add(committed);
             return new AppendOutcome.Committed(committed);
         }
         catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
         {
             // A version taken by another writer (another silo), or an event id already used.
-            _rollback!.ExecuteNonQuery();
-            _release!.ExecuteNonQuery();
+            Sql.Rollback.ExecuteNonQuery();
+            Sql.Release.ExecuteNonQuery();
             return StreamAppendRules.AfterViolation(append, ReadHead(append.AggregateId).Version, FindOwner, ex.ConstraintName ?? ex.SqlState);
         }
     }
 
     public bool SaveSnapshot(Snapshot snapshot, SnapshotOwner owner)
     {
+        EnsureLocked(); // the snapshot tables' triggers update journal_totals: only ever locked behind the counter row
         using var command = new NpgsqlCommand(PostgresJournalSql.UpsertSnapshot(owner), _connection, _transaction);
         var p = command.Parameters;
         p.AddWithValue("aggregate_id", snapshot.AggregateId);
@@ -202,18 +238,27 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
         return command.ExecuteNonQuery() > 0;
     }
 
-    /// <summary>One update of the totals and one upsert for each kind of type, in one round trip, whatever the batch's size.</summary>
+    /// <summary>
+    /// The stats of the events <see cref="Append"/> wrote (<see cref="AppendAll"/> writes its own with its events): one update
+    /// of the totals and one upsert for each kind of type, in one round trip, whatever the batch's size.
+    /// </summary>
     private void WriteStats()
     {
         if (_stats.Events == 0) return;
-        var totals = _writeStats!.BatchCommands[0].Parameters;
-        totals[0].Value = _stats.Events;
-        totals[1].Value = _stats.Aggregates;
-        totals[2].Value = _stats.OldestTimestamp;
-        totals[3].Value = _stats.NewestTimestamp;
-        SetCounts(_writeStats.BatchCommands[1].Parameters, _stats.ByType);
-        SetCounts(_writeStats.BatchCommands[2].Parameters, _stats.ByAggregateType);
-        _writeStats.ExecuteNonQuery();
+        BindStats(Sql.WriteStats, 0, _stats);
+        Sql.WriteStats.ExecuteNonQuery();
+    }
+
+    /// <summary>Binds the three stats statements of <paramref name="batch"/> from index <paramref name="at"/> to <paramref name="stats"/>.</summary>
+    private static void BindStats(NpgsqlBatch batch, int at, StatsDelta stats)
+    {
+        var totals = batch.BatchCommands[at].Parameters;
+        totals[0].Value = stats.Events;
+        totals[1].Value = stats.Aggregates;
+        totals[2].Value = stats.OldestTimestamp;
+        totals[3].Value = stats.NewestTimestamp;
+        SetCounts(batch.BatchCommands[at + 1].Parameters, stats.ByType);
+        SetCounts(batch.BatchCommands[at + 2].Parameters, stats.ByAggregateType);
     }
 
     private static void SetCounts(NpgsqlParameterCollection parameters, IReadOnlyDictionary<string, long> counts)
@@ -224,14 +269,14 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
 
     private (long Version, string? AggregateType) ReadHead(string aggregateId)
     {
-        _selectHead!.Parameters[0].Value = aggregateId;
-        using var reader = _selectHead.ExecuteReader();
+        Sql.SelectHead.Parameters[0].Value = aggregateId;
+        using var reader = Sql.SelectHead.ExecuteReader();
         return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0, null);
     }
 
-    private void Insert(StreamAppend append, UnwrittenEvent pending, long version, long position)
+    /// <summary>Sets the parameters of <see cref="PostgresJournalSql.InsertEvent"/> to one event's row.</summary>
+    private static void BindRow(NpgsqlParameterCollection p, StreamAppend append, UnwrittenEvent pending, long version, long position)
     {
-        var p = _insert!.Parameters;
         p["position"].Value = position;
         p["id"].Value = pending.Id;
         p["type"].Value = pending.Type;
@@ -246,14 +291,13 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
         p["correlation_id"].Value = (object?)pending.CorrelationId ?? DBNull.Value;
         p["request"].Value = (object?)pending.Request ?? DBNull.Value;
         p["schema_version"].Value = pending.SchemaVersion;
-        _insert.ExecuteNonQuery();
     }
 
     /// <summary>The aggregate and version of the event with this id, read in the batch's transaction.</summary>
     private (string AggregateId, long Version)? FindOwner(string id)
     {
-        _selectIdOwner!.Parameters[0].Value = id;
-        using var reader = _selectIdOwner.ExecuteReader();
+        Sql.SelectIdOwner.Parameters[0].Value = id;
+        using var reader = Sql.SelectIdOwner.ExecuteReader();
         return reader.Read() ? (reader.GetString(1), reader.GetInt64(2)) : null;
     }
 
@@ -267,69 +311,14 @@ internal sealed class PostgresBatchStore(NpgsqlDataSource writerSource, string l
             timeout.Parameters.AddWithValue("milliseconds", ((long)lockTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
             timeout.ExecuteNonQuery();
         }
-
-        _lockHead = Prepare(PostgresJournalSql.LockHead);
-        _savepoint = Prepare(PostgresJournalSql.Savepoint);
-        _rollback = Prepare(PostgresJournalSql.RollbackToSavepoint);
-        _release = Prepare(PostgresJournalSql.ReleaseSavepoint);
-        _selectHead = Prepare(PostgresJournalSql.SelectStreamHead, ("aggregate_id", NpgsqlDbType.Text));
-        _takePositions = Prepare(PostgresJournalSql.TakePositions, ("count", NpgsqlDbType.Bigint));
-        _selectIdOwner = Prepare(PostgresJournalSql.SelectIdOwner, ("id", NpgsqlDbType.Text));
-        _insert = Prepare(PostgresJournalSql.InsertEvent,
-            ("position", NpgsqlDbType.Bigint), ("id", NpgsqlDbType.Text), ("type", NpgsqlDbType.Text), ("aggregate_id", NpgsqlDbType.Text),
-            ("aggregate_type", NpgsqlDbType.Text), ("version", NpgsqlDbType.Bigint), ("timestamp", NpgsqlDbType.Bigint), ("source", NpgsqlDbType.Text),
-            ("payload", NpgsqlDbType.Text), ("metadata", NpgsqlDbType.Text), ("causation_id", NpgsqlDbType.Text), ("correlation_id", NpgsqlDbType.Text),
-            ("request", NpgsqlDbType.Text), ("schema_version", NpgsqlDbType.Integer));
-        _selectHeads = Prepare(PostgresJournalSql.SelectStreamHeads, ("ids", NpgsqlDbType.Array | NpgsqlDbType.Text));
-        _bulkInsert = PrepareBatch(
-            Statement(PostgresJournalSql.BulkSavepoint),
-            Statement(PostgresJournalSql.SetHead, new NpgsqlParameter("position", NpgsqlDbType.Bigint)),
-            Statement(PostgresJournalSql.InsertEvents, [.. PostgresEventColumns.Parameters()]),
-            Statement(PostgresJournalSql.ReleaseBulkSavepoint));
-        _writeStats = PrepareBatch(
-            Statement(PostgresJournalSql.AddToTotals, new NpgsqlParameter("events", NpgsqlDbType.Bigint), new NpgsqlParameter("aggregates", NpgsqlDbType.Bigint),
-                new NpgsqlParameter("oldest", NpgsqlDbType.Bigint), new NpgsqlParameter("newest", NpgsqlDbType.Bigint)),
-            Statement(PostgresJournalSql.AddToEventTypeCounts, CountParameters()),
-            Statement(PostgresJournalSql.AddToAggregateTypeCounts, CountParameters()));
+        _sql = new PostgresWriterStatements(_connection);
         return _connection;
-    }
-
-    private static NpgsqlParameter[] CountParameters() =>
-        [new("names", NpgsqlDbType.Array | NpgsqlDbType.Text), new("events", NpgsqlDbType.Array | NpgsqlDbType.Bigint)];
-
-    private static NpgsqlBatchCommand Statement(string sql, params NpgsqlParameter[] parameters)
-    {
-        var statement = new NpgsqlBatchCommand(sql);
-        statement.Parameters.AddRange(parameters);
-        return statement;
-    }
-
-    /// <summary>Statements sent together in one round trip, prepared on the writer's connection; they join its transaction.</summary>
-    private NpgsqlBatch PrepareBatch(params NpgsqlBatchCommand[] statements)
-    {
-        var batch = new NpgsqlBatch(_connection);
-        foreach (var statement in statements) batch.BatchCommands.Add(statement);
-        batch.Prepare();
-        return batch;
-    }
-
-    /// <summary>A statement prepared on the writer's connection; it joins whatever transaction the connection is in.</summary>
-    private NpgsqlCommand Prepare(string sql, params (string Name, NpgsqlDbType Type)[] parameters)
-    {
-        var command = new NpgsqlCommand(sql, _connection);
-        foreach (var (name, type) in parameters) command.Parameters.Add(name, type);
-        command.Prepare();
-        return command;
     }
 
     private void CloseConnection()
     {
-        foreach (var command in new[] { _lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner, _selectHeads })
-            command?.Dispose();
-        _bulkInsert?.Dispose();
-        _writeStats?.Dispose();
-        (_lockHead, _savepoint, _rollback, _release, _selectHead, _takePositions, _insert, _selectIdOwner) = (null, null, null, null, null, null, null, null);
-        (_selectHeads, _bulkInsert, _writeStats) = (null, null, null);
+        _sql?.Dispose();
+        _sql = null;
         try
         {
             _transaction?.Dispose();
