@@ -22,7 +22,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private readonly WriterLimits _limits;
     private readonly ILogger _logger;
     private readonly EventStoreMetrics _metrics;
-    private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new() { SingleReader = true, AllowSynchronousContinuations = true });
+    private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new() { SingleReader = true });
     private readonly Thread _thread;
     private long _commits;
     private long _queuedEvents;
@@ -71,12 +71,6 @@ internal sealed partial class GroupCommitWriter : IDisposable
         {
             // The writer took it just in time: its outcome is near (bounded by the busy timeout).
             return await outcome;
-        }
-        finally
-        {
-            // The writer completes appends inline (a grain's await resumes on its own scheduler anyway, so that saves
-            // a hop through the thread pool); a caller awaiting outside any scheduler must not run on the writer's thread.
-            if (Thread.CurrentThread == _thread) await Task.Yield();
         }
     }
 
@@ -263,9 +257,9 @@ internal sealed partial class GroupCommitWriter : IDisposable
         public abstract void Fail(Exception error);
     }
 
-    private abstract class WriteRequest<T>(bool completesInline = false) : WriteRequest
+    private abstract class WriteRequest<T> : WriteRequest
     {
-        private readonly TaskCompletionSource<T> _completion = new(completesInline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task<T> Task => _completion.Task;
 
@@ -283,8 +277,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
         }
     }
 
-    /// <summary>An append; its outcome is delivered on the writer's thread (see <see cref="Enqueue(StreamAppend, JournalDeadline)"/>).</summary>
-    private sealed class AppendRequest(StreamAppend append) : WriteRequest<AppendOutcome>(completesInline: true)
+    private sealed class AppendRequest(StreamAppend append) : WriteRequest<AppendOutcome>
     {
         private StreamAppend? _append = append;
 
