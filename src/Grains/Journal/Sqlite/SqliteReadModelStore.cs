@@ -6,12 +6,13 @@ namespace EventStore.Journal.Sqlite;
 
 /// <summary>
 /// Read models in the journal's SQLite file, on the thread pool (off the Orleans scheduler): reads on pooled
-/// connections, writes one at a time, under the file's <see cref="SqliteConnectionFactory.WriteLock"/>, on the store's own write connection (<see cref="SqliteConnectionFactory.OpenReadModelWriter"/>:
+/// connections, writes one at a time under the file's <see cref="SqliteConnectionFactory.WriteLock"/>, on the store's own
+/// write connection (<see cref="SqliteConnectionFactory.OpenReadModelWriter"/>:
 /// never pooled, since SQLite opens a file it cannot write read-only and a pooled handle would keep failing after the file
 /// became writable again; reopened after any SQLite error for the same reason; kept open otherwise, so that a commit does
-/// not open the file and parse its schema again). Writes take the file's write lock at once (<c>BEGIN IMMEDIATE</c>) and
-/// wait for the journal writer's transaction through the busy timeout: WAL allows one writer at a time. The catalog table
-/// is created on first use, once per store.
+/// not open the file and parse its schema again). Writes take the file's write lock at once (<c>BEGIN IMMEDIATE</c>) once
+/// they hold the in-process one, so they wait for this silo's journal writer there and for other processes in SQLite's
+/// busy timeout: WAL allows one writer at a time. The catalog table is created on first use, once per store.
 /// </summary>
 internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) : IReadModelStore
 {
@@ -275,7 +276,7 @@ internal sealed class SqliteReadModelStore(SqliteConnectionFactory connections) 
 
     /// <summary>
     /// Runs on the thread pool with a connection that waits for locks (the busy timeout): a pooled one to read
-    /// (readers never wait in WAL), the store's write connection to write (it waits for the journal writer's transaction to end).
+    /// (readers never wait in WAL), the store's write connection to write, under the file's write lock.
     /// </summary>
     private Task<T> Run<T>(bool writes, Func<SqliteConnection, T> work) => writes ? WriteAsync(work) : Task.Run(() =>
     {
