@@ -14,11 +14,11 @@ namespace EventStore.Journal.Postgres;
 /// <b>Gapless positions in commit order.</b> A sequence or identity column is taken when the INSERT runs,
 /// not at COMMIT: a transaction holding position 101 can commit after one holding 102, and a reader that
 /// saw 102 and checkpointed it would never see 101 (rolled-back appends also leave holes). So positions
-/// come from one counter row instead: each append runs
-/// <c>UPDATE journal_head SET position = position + n RETURNING position</c> inside the batch's
-/// transaction and inside its own savepoint, and numbers its events up to the value returned. The row's
+/// come from one counter row instead: the batch locks and reads it first, numbers its accepted events from there and
+/// sets it to the last one inside its savepoint (an append written alone, after a taken id, moves it with
+/// <c>UPDATE journal_head SET position = position + n RETURNING position</c> inside its own savepoint). The row's
 /// lock is held until COMMIT, so the batches of every silo commit one after another in position order; a
-/// refused append rolls its savepoint back and with it its positions. Positions therefore rise strictly
+/// refused write rolls its savepoint back and with it its positions. Positions therefore rise strictly
 /// in commit order with no holes, and a reader following <c>position &gt; checkpoint</c> can never skip
 /// a transaction that commits late: there is none. The price is that commits are serialized across the
 /// cluster; group commit amortizes it over the whole batch (see DESIGN.md for the figures).
@@ -28,9 +28,9 @@ namespace EventStore.Journal.Postgres;
 /// snapshot row, so that two silos' writers always take their locks in the same order and never deadlock.
 /// </para>
 /// <para>
-/// Stream heads are read from the database for every append, never remembered: other silos write too.
-/// <c>UNIQUE(aggregate_id, version)</c> and <c>UNIQUE(id)</c> settle every race; a violation (SQLSTATE
-/// 23505) rolls the append's savepoint back and the head is read again to tell a version conflict from a
+/// Stream heads are read from the database in every batch, after the counter row's lock, never remembered: other
+/// silos write too. <c>UNIQUE(aggregate_id, version)</c> and <c>UNIQUE(id)</c> settle every race; a violation (SQLSTATE
+/// 23505) rolls the savepoint back, and an append written alone reads its head again to tell a version conflict from a
 /// taken event id.
 /// </para>
 /// <para>

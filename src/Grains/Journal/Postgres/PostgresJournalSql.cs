@@ -176,7 +176,7 @@ internal static class PostgresJournalSql
         CROSS JOIN LATERAL (SELECT version, aggregate_type FROM events WHERE aggregate_id = ids.id ORDER BY version DESC LIMIT 1) head
         """;
 
-    /// <summary>Sets the counter to the last position a bulk insert took (the head row is locked by the batch since <see cref="LockHead"/>).</summary>
+    /// <summary>Sets the counter to the last position the batch's write took (the head row is locked by the batch since <see cref="LockHead"/>).</summary>
     public const string SetHead = "UPDATE journal_head SET position = @position";
 
     /// <summary>Every event of a batch in one statement: one array per column, all of one length, rows in position order.</summary>
